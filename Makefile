@@ -1,0 +1,51 @@
+# OVOP Portal. `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV ?= DJANGO_DEBUG=true
+REGENCY ?= 36.04
+PG_URL ?= postgres://postgres@127.0.0.1:5432/ovop
+
+.PHONY: install run demo test test-postgres lint format messages check-deploy clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+## Prepare the demo database (migrate, load the regency, demo accounts and data) without serving.
+demo: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py load_regions $(REGENCY)
+	$(DEV) $(BIN)/python manage.py seed_demo
+
+## Serve the portal with its demo data on http://127.0.0.1:8000 (SQLite by default).
+run: demo
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## The whole test suite (SQLite unless DATABASE_URL says otherwise).
+test: install
+	$(BIN)/pytest -p no:cacheprovider
+
+## The whole test suite on the local PostgreSQL server.
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Extract and compile the translations (needs GNU gettext).
+messages: install
+	$(DEV) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
+	$(DEV) $(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

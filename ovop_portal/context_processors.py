@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from villages.models import Regency
+
+
+def portal(request: HttpRequest) -> dict:
+    # Lazy: pages that do not show the regency's name never query it.
+    return {
+        "OVOP_REGENCY_CODE": settings.OVOP_REGENCY_CODE,
+        "service_regency": SimpleLazyObject(Regency.objects.service_regency),
+    }

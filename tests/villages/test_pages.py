@@ -1,0 +1,142 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_regency_and_its_counts(client, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        # 1 the served regency (header), 2 kecamatan count, 3 desa and kelurahan counts
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kabupaten Serang" in html
+    assert response.context["district_count"] == 29
+    assert response.context["desa_count"] + response.context["kelurahan_count"] == 326
+    assert '<html lang="id">' in html
+
+
+def test_the_kecamatan_list_shows_all_29_on_one_page(client, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        # 1 the served regency, 2 count for the paginator, 3 the kecamatan with their village counts
+        response = client.get(reverse("villages:district_list"))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 29
+    assert "Ciruas" in response.content.decode()
+
+
+def test_the_kecamatan_list_is_searchable_by_name_and_code(client):
+    by_name = client.get(reverse("villages:district_list"), {"q": "ciru"})
+    assert [d.name for d in by_name.context["page_obj"]] == ["Ciruas"]
+    by_code = client.get(reverse("villages:district_list"), {"q": "36.04.09"})
+    assert [d.code for d in by_code.context["page_obj"]] == ["36.04.09"]
+
+
+def test_a_kecamatan_page_lists_its_villages(client, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        # 1 the kecamatan with counts, 2 the served regency, 3 paginator count, 4 the villages
+        response = client.get(reverse("villages:district_detail", args=["36.04.09"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kecamatan Ciruas" in html
+    assert "Bumijaya" in html
+    assert response.context["page_obj"].paginator.count == 15
+
+
+def test_an_unknown_or_foreign_kecamatan_is_404(client):
+    assert client.get(reverse("villages:district_detail", args=["36.04.99"])).status_code == 404
+    assert client.get(reverse("villages:district_detail", args=["<script>"])).status_code == 404
+
+
+def test_the_village_list_is_paginated_and_searchable(client, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        # 1 the served regency, 2 paginator count, 3 the villages with their kecamatan
+        response = client.get(reverse("villages:village_list"))
+    assert response.context["page_obj"].paginator.count == 326
+    assert len(response.context["page_obj"].object_list) == 30
+    page_two = client.get(reverse("villages:village_list"), {"page": "2"})
+    assert page_two.context["page_obj"].number == 2
+    found = client.get(reverse("villages:village_list"), {"q": "bumijaya"})
+    assert [v.code for v in found.context["page_obj"]] == ["36.04.09.2009"]
+    by_code = client.get(reverse("villages:village_list"), {"q": "36.04.09.2009"})
+    assert by_code.context["page_obj"].paginator.count == 1
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999", "1.5", "%00"])
+def test_a_malformed_page_number_gives_a_page_not_an_error(client, page):
+    response = client.get(reverse("villages:village_list"), {"page": page})
+    assert response.status_code == 200
+
+
+def test_a_search_that_finds_nothing_says_so_and_escapes_the_query(client):
+    response = client.get(reverse("villages:village_list"), {"q": "<b>zzz</b>"})
+    html = response.content.decode()
+    assert response.context["page_obj"].paginator.count == 0
+    assert "Tidak ada desa atau kelurahan yang cocok" in html
+    assert "<b>zzz</b>" not in html
+    assert "&lt;b&gt;zzz&lt;/b&gt;" in html
+
+
+def test_the_village_page_shows_its_code_kind_and_kecamatan(client, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        # 1 the village with kecamatan, regency and province, 2 the served regency
+        response = client.get(reverse("villages:village_detail", args=["36.04.09.2009"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Desa Bumijaya" in html
+    assert "36.04.09.2009" in html
+    assert "Ciruas" in html
+    assert "Banten" in html
+
+
+def test_a_village_outside_the_served_regency_is_404(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_regions", "19.05", verbosity=0, stdout=StringIO())
+    assert client.get(reverse("villages:village_detail", args=["19.05.01.2006"])).status_code == 404
+
+
+def test_the_pages_switch_to_english_and_keep_the_page(client):
+    page = reverse("villages:district_detail", args=["36.04.09"])
+    response = client.post(reverse("set_language"), {"language": "en", "next": page})
+    assert response.status_code == 302
+    assert response["Location"] == page
+    english = client.get(page)
+    assert '<html lang="en">' in english.content.decode()
+    assert "District" in english.content.decode()
+
+
+def test_the_language_switch_is_on_every_page(client):
+    html = client.get(reverse("home")).content.decode()
+    assert 'action="/i18n/setlang/"' in html
+    assert 'value="en"' in html
+
+
+def test_officials_home_needs_sign_in(client):
+    response = client.get(reverse("officials:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_sign_in_and_out(client, admin_user):
+    response = client.post(reverse("login"), {"username": "admin", "password": "pw-admin-123"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("officials:home")
+    assert "Selamat datang" in client.get(reverse("officials:home")).content.decode()
+    client.post(reverse("logout"))
+    assert client.get(reverse("officials:home")).status_code == 302
+
+
+def test_a_wrong_password_is_answered_in_indonesian(client, admin_user):
+    response = client.post(reverse("login"), {"username": "admin", "password": "wrong"})
+    assert response.status_code == 200
+    assert "dan sandi yang benar" in response.content.decode()
+
+
+def test_pages_send_a_content_security_policy_of_own_assets_only(client):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "http" not in policy

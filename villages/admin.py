@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import District, Province, Regency, Village
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Regency)
+class RegencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "province"]
+    list_filter = ["kind"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["province"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "regency"]
+    list_select_related = ["regency"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["regency"]
+
+
+class ServiceAreaDistrictFilter(admin.SimpleListFilter):
+    """Filter by a kecamatan of the served regency (the whole country has 7,285: too many to list)."""
+
+    title = _("kecamatan")
+    parameter_name = "district"
+
+    def lookups(self, request, model_admin):
+        return District.objects.filter(regency_id=settings.OVOP_REGENCY_CODE).values_list("code", "name")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(district_id=self.value())
+        return queryset
+
+
+@admin.register(Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "district", "postal_code"]
+    list_filter = [ServiceAreaDistrictFilter, "kind"]
+    list_select_related = ["district"]
+    search_fields = ["code", "name", "postal_code"]
+    autocomplete_fields = ["district"]

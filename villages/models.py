@@ -1,0 +1,209 @@
+"""The administrative regions of Indonesia, keyed by their official Kemendagri codes.
+
+Province (36) > Regency (36.04) > District/kecamatan (36.04.09) > Village (36.04.09.2009).
+Names repeat across the country, so a place is identified by its code, never by its name.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+PROVINCE_CODE = re.compile(r"\d{2}")
+REGENCY_CODE = re.compile(r"\d{2}\.\d{2}")
+DISTRICT_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
+VILLAGE_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
+
+
+def _code_validator(pattern: re.Pattern, example: str) -> RegexValidator:
+    return RegexValidator(
+        f"^{pattern.pattern}$",
+        _("Kode harus berbentuk %(example)s (kode Kemendagri).") % {"example": example},
+    )
+
+
+def latitude_field():
+    # Centroid of the region's simplified boundary polygon, not an office location.
+    return models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+
+def longitude_field():
+    return models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+
+class Province(models.Model):
+    code = models.CharField(
+        _("kode"), max_length=2, primary_key=True, validators=[_code_validator(PROVINCE_CODE, "36")]
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    latitude = latitude_field()
+    longitude = longitude_field()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("provinsi")
+        verbose_name_plural = _("provinsi")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegencyManager(models.Manager):
+    def service_regency(self) -> "Regency | None":
+        """The regency this deployment serves (OVOP_REGENCY_CODE), or None before it is loaded."""
+        return self.filter(code=settings.OVOP_REGENCY_CODE).first()
+
+
+class Regency(models.Model):
+    class Kind(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        KOTA = "kota", _("Kota")
+
+    code = models.CharField(
+        _("kode"), max_length=5, primary_key=True, validators=[_code_validator(REGENCY_CODE, "36.04")]
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("provinsi")
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    latitude = latitude_field()
+    longitude = longitude_field()
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+
+    objects = RegencyManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kabupaten/kota")
+        verbose_name_plural = _("kabupaten/kota")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__startswith=Concat(F("province"), Value("."))),
+                name="regency_code_within_province",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictQuerySet(models.QuerySet):
+    def in_service_area(self) -> "DistrictQuerySet":
+        """The kecamatan of the regency this deployment serves."""
+        return self.filter(regency_id=settings.OVOP_REGENCY_CODE)
+
+    def search(self, query: str) -> "DistrictQuerySet":
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(Q(name__icontains=query) | Q(code__startswith=query))
+
+    def with_village_counts(self) -> "DistrictQuerySet":
+        return self.annotate(
+            village_count=Count("villages"),
+            desa_count=Count("villages", filter=Q(villages__kind=Village.Kind.DESA)),
+            kelurahan_count=Count("villages", filter=Q(villages__kind=Village.Kind.KELURAHAN)),
+        )
+
+
+class District(models.Model):
+    """A kecamatan."""
+
+    code = models.CharField(
+        _("kode"), max_length=8, primary_key=True, validators=[_code_validator(DISTRICT_CODE, "36.04.09")]
+    )
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, related_name="districts", verbose_name=_("kabupaten/kota")
+    )
+    name = models.CharField(_("nama"), max_length=100, db_index=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__startswith=Concat(F("regency"), Value("."))),
+                name="district_code_within_regency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("villages:district_detail", args=[self.code])
+
+
+class VillageQuerySet(models.QuerySet):
+    def in_service_area(self) -> "VillageQuerySet":
+        return self.filter(district__regency_id=settings.OVOP_REGENCY_CODE)
+
+    def search(self, query: str) -> "VillageQuerySet":
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(Q(name__icontains=query) | Q(code__startswith=query))
+
+    def for_list(self) -> "VillageQuerySet":
+        return self.select_related("district")
+
+    def for_detail(self) -> "VillageQuerySet":
+        return self.select_related("district__regency__province")
+
+
+class Village(models.Model):
+    """A desa or kelurahan."""
+
+    class Kind(models.TextChoices):
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    code = models.CharField(
+        _("kode"),
+        max_length=13,
+        primary_key=True,
+        validators=[_code_validator(VILLAGE_CODE, "36.04.09.2009")],
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="villages", verbose_name=_("kecamatan")
+    )
+    name = models.CharField(_("nama"), max_length=100, db_index=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    postal_code = models.CharField(
+        _("kode pos"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", _("Kode pos terdiri dari 5 angka."))],
+    )
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "code"]
+        verbose_name = _("desa/kelurahan")
+        verbose_name_plural = _("desa/kelurahan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__startswith=Concat(F("district"), Value("."))),
+                name="village_code_within_district",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["desa", "kelurahan"]), name="village_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("villages:village_detail", args=[self.code])
