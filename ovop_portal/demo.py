@@ -1,25 +1,263 @@
-"""Demo data for `make demo`: accounts now, more as the registry grows. Safe to run again."""
+"""Demo data for `make demo`. Safe to run again: it looks records up before creating them.
 
+The real cases come from the source articles (see ../shared/DOMAIN.md): the gerabah of Desa Bumijaya
+(Ciruas) and, when Kabupaten Bangka Barat is loaded, the rattan weaving of Desa Dendang and the pempek
+udang of Desa Belo Laut. Everything invented to make pages look real (producers, prices, documents,
+the other products) is marked `is_demo`.
+"""
+
+import datetime
+import io
 import os
+import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw, ImageFont
+
+from products.images import validate_photo
+from products.models import Category, LegalityDocument, Producer, Product
+from products.services import product_photo_add
+from villages.models import OfficerArea, Village
+from villages.roles import PETUGAS_DINAS, PETUGAS_KECAMATAN
 
 DEFAULT_DEMO_PASSWORD = "ovop-demo-2026"  # noqa: S105 -- demo accounts only, printed by make run
+CIRUAS = "36.04.09"
 
 
 def demo_password() -> str:
     return os.environ.get("OVOP_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
 
 
-@transaction.atomic
-def demo_accounts_create(*, password: str) -> list[str]:
-    """Create (or reset the password of) the demo accounts; return their usernames."""
+def _account(username: str, password: str, *, first_name: str, staff: bool = False, superuser: bool = False):
     User = get_user_model()
-    admin, _ = User.objects.get_or_create(
-        username="admin", defaults={"email": "admin@example.invalid", "first_name": "Admin"}
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.invalid", "first_name": first_name}
     )
-    admin.is_staff = admin.is_superuser = admin.is_active = True
-    admin.set_password(password)
-    admin.save()
-    return [admin.username]
+    user.is_active = True
+    user.is_staff = staff or superuser
+    user.is_superuser = superuser
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def demo_accounts_create(*, password: str) -> list[tuple[str, str]]:
+    """Create (or reset the password of) the demo accounts; return (username, role) pairs."""
+    accounts = [("admin", "superuser, Django admin")]
+    _account("admin", password, first_name="Admin", superuser=True)
+    dinas = _account("dinas", password, first_name="Petugas Dinas")
+    dinas.groups.add(Group.objects.get(name=PETUGAS_DINAS))
+    accounts.append(("dinas", "Petugas Dinas (seluruh kabupaten)"))
+    if Village.objects.filter(district_id=CIRUAS).exists():
+        officer = _account("petugas-ciruas", password, first_name="Petugas Kecamatan Ciruas")
+        officer.groups.add(Group.objects.get(name=PETUGAS_KECAMATAN))
+        OfficerArea.objects.get_or_create(user=officer, district_id=CIRUAS)
+        accounts.append(("petugas-ciruas", "Petugas Kecamatan Ciruas"))
+    return accounts
+
+
+# (village code, product name, category slug, status, is_demo, story, producers)
+# producers: (business name, owner, kind, workers, consent)
+DEMO_PRODUCTS = [
+    (
+        "36.04.09.2009",
+        "Gerabah Bumijaya",
+        "kerajinan",
+        "published",
+        False,
+        "Gerabah tanah liat dari Desa Bumijaya, Kecamatan Ciruas: kendi, pot, celengan dan hiasan, dibentuk "
+        "dengan tangan dan dibakar di tungku desa. Salah satu produk UMKM yang sudah berhasil di "
+        "Kabupaten Serang.",
+        [
+            ("Sentra Gerabah Bumijaya", "Kelompok Perajin Bumijaya", "kelompok", 24, True),
+            ("Gerabah Pak Sarmin", "Sarmin", "perorangan", 4, False),
+        ],
+    ),
+    (
+        "36.04.09.2005",
+        "Batik Kabupaten Serang",
+        "fesyen-tekstil",
+        "published",
+        True,
+        "Batik tulis dan cap bermotif khas Kabupaten Serang. Lokasi dan pembuatnya di sini adalah contoh.",
+        [("Batik Kepandean", "Siti Aminah", "usaha_kecil", 9, True)],
+    ),
+    (
+        "36.04.06.2006",
+        "Golok Sukadalem",
+        "kerajinan",
+        "published",
+        True,
+        "Golok tempa dengan gagang kayu, contoh produk pandai besi desa.",
+        [("Pandai Besi Sukadalem", "Jaenudin", "perorangan", 3, True)],
+    ),
+    (
+        "36.04.19.2005",
+        "Emping Melinjo Padasuka",
+        "makanan-olahan",
+        "published",
+        True,
+        "Emping melinjo tipis dijemur matahari, dikemas 250 gram. Contoh produk makanan olahan.",
+        [
+            ("KWT Melinjo Padasuka", "Ratna", "kelompok", 15, True),
+            ("Emping Bu Enah", "Enah", "perorangan", 2, False),
+        ],
+    ),
+    (
+        "36.04.17.2001",
+        "Jahe Merah Instan Carenang",
+        "minuman",
+        "published",
+        True,
+        "Minuman serbuk jahe merah dengan gula aren. Contoh produk minuman.",
+        [("UMKM Rempah Carenang", "Hasanah", "usaha_kecil", 6, True)],
+    ),
+    (
+        "36.04.09.2002",
+        "Tas Anyaman Pandan Citerep",
+        "fesyen-tekstil",
+        "draft",
+        True,
+        "Tas anyaman daun pandan, masih dalam pendataan. Contoh produk berstatus draf.",
+        [("Anyaman Citerep", "Maemunah", "kelompok", 11, False)],
+    ),
+    (
+        "19.05.04.2005",
+        "Kerajinan Anyaman Rotan Dendang",
+        "kerajinan",
+        "published",
+        False,
+        "Anyaman rotan dari Desa Dendang, Kecamatan Kelapa, sentra rotan Provinsi Kepulauan Bangka Belitung; "
+        "ditetapkan sebagai lokasi OVOP Kabupaten Bangka Barat pada 2016.",
+        [("Sentra Rotan Dendang", "Kelompok Perajin Rotan Dendang", "kelompok", 30, True)],
+    ),
+    (
+        "19.05.01.2006",
+        "Pempek Udang Belo Laut",
+        "makanan-olahan",
+        "published",
+        False,
+        "Pempek udang dari Desa Belo Laut, Kecamatan Mentok, dibuat puluhan rumah tangga produksi dan dijual "
+        "sampai Jakarta, Bandung dan Palembang; lokasi OVOP Kabupaten Bangka Barat sejak 2016.",
+        [
+            ("Pempek Udang Bu Yati", "Yati", "perorangan", 5, True),
+            ("Rumah Produksi Pempek Belo Laut", "Kelompok Rumah Tangga Produksi", "kelompok", 40, True),
+        ],
+    ),
+]
+
+PALETTE = {
+    "kerajinan": (176, 96, 58),
+    "fesyen-tekstil": (64, 72, 140),
+    "makanan-olahan": (200, 150, 60),
+    "minuman": (150, 50, 40),
+}
+
+
+def demo_photo(title: str, colour: tuple[int, int, int], seed: int) -> SimpleUploadedFile:
+    """An illustrative photo drawn with Pillow: never a picture of the real product."""
+    rng = random.Random(seed)  # noqa: S311 -- decoration only
+    image = Image.new("RGB", (1200, 900), colour)
+    draw = ImageDraw.Draw(image)
+    for _ in range(14):
+        x, y, r = rng.randint(0, 1200), rng.randint(0, 900), rng.randint(40, 220)
+        shade = tuple(min(255, c + rng.randint(10, 70)) for c in colour)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=shade)
+    font = ImageFont.load_default(size=64)
+    draw.rectangle((0, 700, 1200, 900), fill=(250, 246, 238))
+    draw.text((48, 740), title, fill=(40, 40, 40), font=font)
+    draw.text(
+        (48, 830), "foto ilustrasi (data contoh)", fill=(90, 90, 90), font=ImageFont.load_default(size=32)
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return SimpleUploadedFile(f"{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _documents(product: Product, producers: list[Producer], today: datetime.date, index: int) -> None:
+    for n, producer in enumerate(producers):
+        if not producer.legality_documents.exists():
+            LegalityDocument.objects.create(
+                producer=producer,
+                kind=LegalityDocument.Kind.NIB,
+                number=producer.nib,
+                issued_on=today - datetime.timedelta(days=400 + n),
+            )
+    if product.legality_documents.exists() or product.category.slug not in ("makanan-olahan", "minuman"):
+        return
+    LegalityDocument.objects.create(
+        product=product,
+        kind=LegalityDocument.Kind.HALAL,
+        number=f"ID36110000{index:06d}",
+        issued_on=today - datetime.timedelta(days=500),
+    )
+    # One product's SPP-IRT expires soon, another's has already expired: the lists have something to show.
+    expires = today + datetime.timedelta(days=30) if index % 2 == 0 else today - datetime.timedelta(days=20)
+    LegalityDocument.objects.create(
+        product=product,
+        kind=LegalityDocument.Kind.SPP_IRT,
+        number=f"P-IRT 2{index:02d}3604010{index:03d}-25",
+        issued_on=expires - datetime.timedelta(days=5 * 365),
+        expires_on=expires,
+    )
+
+
+@transaction.atomic
+def demo_registry_create(*, today: datetime.date) -> int:
+    """Create the demo products, producers, documents and photos for the loaded villages."""
+    villages = Village.objects.in_bulk([row[0] for row in DEMO_PRODUCTS])
+    categories = {c.slug: c for c in Category.objects.all()}
+    created = 0
+    for index, (code, name, category, status, is_demo, story, producer_rows) in enumerate(DEMO_PRODUCTS):
+        village = villages.get(code)
+        if village is None:
+            continue
+        product, was_created = Product.objects.get_or_create(
+            name=name,
+            village=village,
+            defaults={
+                "category": categories[category],
+                "status": status,
+                "is_demo": is_demo,
+                "story": story,
+                "price_min": 15000 * (index + 1),
+                "price_max": 45000 * (index + 1),
+                "price_unit": "per buah",
+                "monthly_capacity": 500 * (index + 1),
+                "capacity_unit": "buah",
+                "market_reach": Product.MarketReach.NATIONAL if not is_demo else Product.MarketReach.REGENCY,
+            },
+        )
+        created += was_created
+        producers = []
+        for n, (business, owner, kind, workers, consent) in enumerate(producer_rows):
+            producer, _ = Producer.objects.get_or_create(
+                business_name=business,
+                village=village,
+                defaults={
+                    "owner_name": owner,
+                    "kind": kind,
+                    "workers": workers,
+                    "contact_consent": consent,
+                    "whatsapp": f"+62812{index:02d}{n:02d}{4321 + index:04d}",
+                    "nib": f"912{index:02d}{n:02d}00{code[-4:]}"[:13].ljust(13, "0"),
+                    "year_started": 2005 + index,
+                    "address": f"Kampung {village.name}",
+                    "is_demo": True,
+                },
+            )
+            producers.append(producer)
+        product.producers.add(*producers)
+        _documents(product, producers, today, index)
+        if not product.photos.exists():
+            colour = PALETTE.get(category, (90, 120, 80))
+            for n, caption in enumerate(["", "Proses pembuatan"]):
+                upload = demo_photo(name, colour, seed=index * 10 + n)
+                product_photo_add(
+                    product=product, upload=upload, caption=caption, image=validate_photo(upload)
+                )
+    return created

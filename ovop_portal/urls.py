@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("villages.urls")),
     path("petugas/", include(officials_patterns)),
+    path("petugas/", include("products.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

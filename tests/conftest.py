@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from tests.factories import CIRUAS, KRAMATWATU, make_dinas, make_officer
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
@@ -12,11 +14,39 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database holds the real regions of Kabupaten Serang (36.04), loaded once."""
     with django_db_blocker.unblock():
-        call_command("load_regions", "36.04", verbosity=0, stdout=StringIO())
+        call_command("load_regions", "36.04", stdout=StringIO())
+
+
+@pytest.fixture
+def regions(transactional_db):
+    """For transactional tests: the flush between them empties the tables, so load again."""
+    call_command("load_regions", "36.04", stdout=StringIO())
+
+
+# Personas: an anonymous visitor, an officer of kecamatan A (Ciruas), one of kecamatan B
+# (Kramatwatu), a Dinas official and an admin.
+@pytest.fixture
+def officer_a(db):
+    return make_officer("petugas-ciruas", CIRUAS)
+
+
+@pytest.fixture
+def officer_b(db):
+    return make_officer("petugas-kramatwatu", KRAMATWATU)
+
+
+@pytest.fixture
+def dinas(db):
+    return make_dinas()
 
 
 @pytest.fixture
@@ -24,7 +54,34 @@ def admin_user(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.invalid", "pw-admin-123")
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
+def _client_for(client_class, user):
+    client = client_class()
+    client.force_login(user)
     return client
+
+
+@pytest.fixture
+def officer_a_client(officer_a, client_class):
+    return _client_for(client_class, officer_a)
+
+
+@pytest.fixture
+def officer_b_client(officer_b, client_class):
+    return _client_for(client_class, officer_b)
+
+
+@pytest.fixture
+def dinas_client(dinas, client_class):
+    return _client_for(client_class, dinas)
+
+
+@pytest.fixture
+def admin_client(admin_user, client_class):
+    return _client_for(client_class, admin_user)
+
+
+@pytest.fixture
+def client_class():
+    from django.test import Client
+
+    return Client

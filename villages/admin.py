@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import District, Province, Regency, Village
+from .models import District, OfficerArea, Province, Regency, Village
 
 
 @admin.register(Province)
@@ -50,3 +52,22 @@ class VillageAdmin(admin.ModelAdmin):
     list_select_related = ["district"]
     search_fields = ["code", "name", "postal_code"]
     autocomplete_fields = ["district"]
+
+
+class OfficerAreaInline(admin.TabularInline):
+    model = OfficerArea
+    autocomplete_fields = ["district"]
+    extra = 0
+    verbose_name = _("wilayah tugas (kecamatan)")
+    verbose_name_plural = _("wilayah tugas (kecamatan) untuk Petugas Kecamatan")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class OfficerUserAdmin(UserAdmin):
+    """Django's user admin, plus the kecamatan a Petugas Kecamatan works in."""
+
+    inlines = [*UserAdmin.inlines, OfficerAreaInline]

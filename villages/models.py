@@ -14,6 +14,8 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .roles import Scope
+
 PROVINCE_CODE = re.compile(r"\d{2}")
 REGENCY_CODE = re.compile(r"\d{2}\.\d{2}")
 DISTRICT_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
@@ -103,6 +105,11 @@ class DistrictQuerySet(models.QuerySet):
             return self
         return self.filter(Q(name__icontains=query) | Q(code__startswith=query))
 
+    def for_scope(self, scope: "Scope") -> "DistrictQuerySet":
+        """The kecamatan an official may work on (all of the regency for the Dinas)."""
+        queryset = self.in_service_area()
+        return queryset if scope.is_dinas else queryset.filter(code__in=scope.district_codes)
+
     def with_village_counts(self) -> "DistrictQuerySet":
         return self.annotate(
             village_count=Count("villages"),
@@ -153,6 +160,11 @@ class VillageQuerySet(models.QuerySet):
         if not query:
             return self
         return self.filter(Q(name__icontains=query) | Q(code__startswith=query))
+
+    def for_scope(self, scope: "Scope") -> "VillageQuerySet":
+        """The villages an official may work on (all of the regency for the Dinas)."""
+        queryset = self.in_service_area()
+        return queryset if scope.is_dinas else queryset.filter(district_id__in=scope.district_codes)
 
     def for_list(self) -> "VillageQuerySet":
         return self.select_related("district")
@@ -207,3 +219,27 @@ class Village(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("villages:village_detail", args=[self.code])
+
+
+class OfficerArea(models.Model):
+    """A kecamatan a Petugas Kecamatan is assigned to; an officer may have several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="officer_areas",
+        verbose_name=_("petugas"),
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="officer_areas", verbose_name=_("kecamatan")
+    )
+
+    class Meta:
+        verbose_name = _("wilayah tugas")
+        verbose_name_plural = _("wilayah tugas")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "district"], name="officer_area_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.district}"

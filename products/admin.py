@@ -1,0 +1,84 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from villages.admin import ServiceAreaDistrictFilter
+
+from .models import Category, LegalityDocument, Producer, Product, ProductPhoto
+
+
+class ProductDistrictFilter(ServiceAreaDistrictFilter):
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(village__district_id=self.value())
+        return queryset
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class ProductPhotoInline(admin.TabularInline):
+    model = ProductPhoto
+    fields = ["thumb", "caption", "position", "is_cover"]
+    readonly_fields = ["thumb"]
+    extra = 0
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        # Photos are added through the officials' page, which checks and re-encodes them.
+        return False
+
+
+class ProductLegalityInline(admin.TabularInline):
+    model = LegalityDocument
+    fk_name = "product"
+    fields = ["kind", "number", "issued_on", "expires_on", "scan"]
+    extra = 0
+
+
+class ProducerLegalityInline(ProductLegalityInline):
+    fk_name = "producer"
+
+
+class ProductProducerInline(admin.TabularInline):
+    model = Product.producers.through
+    autocomplete_fields = ["producer"]
+    extra = 0
+    verbose_name = _("produsen")
+    verbose_name_plural = _("produsen")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "village", "category", "status", "is_demo", "updated_at"]
+    list_filter = ["status", "category", ProductDistrictFilter, "is_demo"]
+    list_select_related = ["village", "category"]
+    search_fields = ["name", "slug", "village__name", "village__code"]
+    autocomplete_fields = ["village"]
+    readonly_fields = ["slug", "created_at", "updated_at"]
+    exclude = ["producers"]
+    inlines = [ProductProducerInline, ProductPhotoInline, ProductLegalityInline]
+
+
+@admin.register(Producer)
+class ProducerAdmin(admin.ModelAdmin):
+    list_display = ["business_name", "owner_name", "kind", "village", "nib", "contact_consent"]
+    list_filter = ["kind", "contact_consent", ProductDistrictFilter, "is_demo"]
+    list_select_related = ["village"]
+    search_fields = ["business_name", "owner_name", "nib", "village__name"]
+    autocomplete_fields = ["village"]
+    inlines = [ProducerLegalityInline]
+
+
+@admin.register(LegalityDocument)
+class LegalityDocumentAdmin(admin.ModelAdmin):
+    list_display = ["kind", "number", "product", "producer", "issued_on", "expires_on"]
+    list_filter = ["kind"]
+    list_select_related = ["product", "producer"]
+    search_fields = ["number", "product__name", "producer__business_name"]
+    autocomplete_fields = ["product", "producer"]
+    date_hierarchy = "expires_on"

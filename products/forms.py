@@ -1,0 +1,164 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import Village
+from villages.roles import Scope
+
+from .fields import RupiahField
+from .images import validate_photo
+from .models import LegalityDocument, Producer, Product, normalise_whatsapp
+
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+SCAN_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def village_choices(scope: Scope):
+    return Village.objects.for_scope(scope).select_related("district").order_by("district__name", "name")
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, village: Village) -> str:
+        return f"{village.district.name} · {village.name} ({village.code})"
+
+
+class ProductForm(forms.ModelForm):
+    price_min = RupiahField(label=_("Harga terendah (Rp)"), required=False)
+    price_max = RupiahField(label=_("Harga tertinggi (Rp)"), required=False)
+
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "village",
+            "category",
+            "status",
+            "story",
+            "raw_materials",
+            "price_min",
+            "price_max",
+            "price_unit",
+            "monthly_capacity",
+            "capacity_unit",
+            "market_reach",
+            "markets",
+            "producers",
+        ]
+        field_classes = {"village": VillageChoiceField}
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 5}),
+            "raw_materials": forms.Textarea(attrs={"rows": 2}),
+            "producers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = village_choices(scope)
+        self.fields["producers"].queryset = (
+            Producer.objects.for_scope(scope)
+            .select_related("village")
+            .order_by("village__name", "business_name")
+        )
+        self.fields["producers"].label_from_instance = lambda p: f"{p.business_name} · {p.village.name}"
+
+
+class ProducerForm(forms.ModelForm):
+    class Meta:
+        model = Producer
+        fields = [
+            "business_name",
+            "owner_name",
+            "kind",
+            "village",
+            "address",
+            "whatsapp",
+            "contact_consent",
+            "nib",
+            "workers",
+            "year_started",
+            "latitude",
+            "longitude",
+        ]
+        field_classes = {"village": VillageChoiceField}
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = village_choices(scope)
+        self.fields["whatsapp"].max_length = 30
+        self.fields["whatsapp"].widget.attrs.update(
+            {"maxlength": 30, "inputmode": "tel", "placeholder": "0812-3456-7890"}
+        )
+        self.fields["whatsapp"].validators = []
+        self.fields["nib"].max_length = 20
+        self.fields["nib"].widget.attrs.update({"maxlength": 20, "inputmode": "numeric"})
+        self.fields["nib"].validators = []
+
+    def clean_whatsapp(self) -> str:
+        return normalise_whatsapp(self.cleaned_data.get("whatsapp", ""))
+
+    def clean_nib(self) -> str:
+        nib = "".join(self.cleaned_data.get("nib", "").split())
+        if nib and not (len(nib) == 13 and nib.isdigit()):
+            raise ValidationError(_("NIB terdiri dari 13 angka."), code="invalid_nib")
+        return nib
+
+
+class LegalityDocumentForm(forms.ModelForm):
+    class Meta:
+        model = LegalityDocument
+        fields = ["kind", "number", "issued_on", "expires_on", "scan"]
+        widgets = {"issued_on": DateInput(), "expires_on": DateInput()}
+
+    def __init__(self, *args, holder: Product | Producer, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(holder, Product):
+            self.instance.product = holder
+        else:
+            self.instance.producer = holder
+        self.fields["scan"].help_text = _("PDF, JPEG atau PNG, paling besar 10 MB.")
+        self.fields["scan"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if not isinstance(scan, UploadedFile):
+            return scan
+        if scan.size > SCAN_MAX_BYTES:
+            raise ValidationError(_("Berkas terlalu besar: paling besar 10 MB."), code="too_large")
+        extension = scan.name.rsplit(".", 1)[-1].lower() if "." in scan.name else ""
+        scan.seek(0)
+        head = scan.read(16)
+        scan.seek(0)
+        if extension not in SCAN_SIGNATURES or not head.startswith(SCAN_SIGNATURES[extension]):
+            raise ValidationError(
+                _("Pindaian harus berkas PDF, JPEG atau PNG yang sesuai dengan nama berkasnya."),
+                code="invalid_scan",
+            )
+        return scan
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Foto"),
+        help_text=_("JPEG, PNG atau WebP; paling besar 10 MB dan 40 megapiksel."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    caption = forms.CharField(label=_("Keterangan foto"), max_length=200, required=False)
+    is_cover = forms.BooleanField(label=_("Jadikan foto sampul"), required=False)
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        self.validated_image = validate_photo(upload)
+        return upload

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "products"
+
+urlpatterns = [
+    path("produk/", views.product_list, name="product_list"),
+    path("produk/baru/", views.product_create, name="product_create"),
+    path("produk/<int:pk>/", views.product_detail, name="product_detail"),
+    path("produk/<int:pk>/ubah/", views.product_update, name="product_update"),
+    path("produk/<int:pk>/hapus/", views.product_delete, name="product_delete"),
+    path("produk/<int:pk>/foto/", views.photo_add, name="photo_add"),
+    path("produk/<int:pk>/legalitas/", views.legality_add_to_product, name="legality_add_to_product"),
+    path("foto/<int:pk>/sampul/", views.photo_set_cover, name="photo_set_cover"),
+    path("foto/<int:pk>/hapus/", views.photo_delete, name="photo_delete"),
+    path("produsen/", views.producer_list, name="producer_list"),
+    path("produsen/baru/", views.producer_create, name="producer_create"),
+    path("produsen/<int:pk>/", views.producer_detail, name="producer_detail"),
+    path("produsen/<int:pk>/ubah/", views.producer_update, name="producer_update"),
+    path("produsen/<int:pk>/hapus/", views.producer_delete, name="producer_delete"),
+    path("produsen/<int:pk>/legalitas/", views.legality_add_to_producer, name="legality_add_to_producer"),
+    path("legalitas/<int:pk>/ubah/", views.legality_update, name="legality_update"),
+    path("legalitas/<int:pk>/hapus/", views.legality_delete, name="legality_delete"),
+    path("desa/<str:code>/", views.village_registry, name="village_registry"),
+]
