@@ -140,3 +140,10 @@ def test_pages_send_a_content_security_policy_of_own_assets_only(client):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "http" not in policy
+
+
+def test_an_english_browser_still_gets_indonesian_until_it_chooses(client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("home")).content.decode()
