@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from villages.roles import Scope
 
-from .models import LegalityDocument, Producer, Product, ProductPhoto
+from .models import Designation, LegalityDocument, Producer, Product, ProductPhoto
 
 
 def product_for_official(scope: Scope, pk: int) -> Product:
@@ -27,3 +27,10 @@ def legality_for_official(scope: Scope, pk: int) -> LegalityDocument:
         Q(product__in=Product.objects.for_scope(scope)) | Q(producer__in=Producer.objects.for_scope(scope))
     )
     return get_object_or_404(in_scope.select_related("product", "producer"), pk=pk)
+
+
+def designation_for_official(scope: Scope, pk: int) -> Designation:
+    return get_object_or_404(
+        Designation.objects.for_scope(scope).select_related("village__district", "product", "proposed_by"),
+        pk=pk,
+    )

@@ -3,7 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from villages.admin import ServiceAreaDistrictFilter
 
-from .models import Category, LegalityDocument, Producer, Product, ProductPhoto
+from .models import (
+    Assessment,
+    AssessmentCriterion,
+    AssessmentScore,
+    Category,
+    Designation,
+    LegalityDocument,
+    Producer,
+    Product,
+    ProductPhoto,
+)
 
 
 class ProductDistrictFilter(ServiceAreaDistrictFilter):
@@ -82,3 +92,46 @@ class LegalityDocumentAdmin(admin.ModelAdmin):
     search_fields = ["number", "product__name", "producer__business_name"]
     autocomplete_fields = ["product", "producer"]
     date_hierarchy = "expires_on"
+
+
+@admin.register(Designation)
+class DesignationAdmin(admin.ModelAdmin):
+    """Admins may correct any field; the database still refuses a second approved flagship."""
+
+    list_display = ["product", "village", "status", "year", "decree_number", "decree_date", "decided_at"]
+    list_filter = ["status", "year", ProductDistrictFilter]
+    list_select_related = ["product", "village"]
+    search_fields = ["product__name", "village__name", "village__code", "decree_number"]
+    autocomplete_fields = ["village", "product", "proposed_by", "decided_by", "ended_by", "replaced_by"]
+    date_hierarchy = "proposed_at"
+
+
+@admin.register(AssessmentCriterion)
+class AssessmentCriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "max_points", "position", "is_active"]
+    list_editable = ["max_points", "position", "is_active"]
+
+
+class AssessmentScoreInline(admin.TabularInline):
+    model = AssessmentScore
+    fields = ["criterion", "points", "max_points"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Scores are recorded through the assessment form, which computes the total and the stars.
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["product", "assessed_on", "total_points", "max_points", "stars", "assessor"]
+    list_filter = ["stars"]
+    list_select_related = ["product", "assessor"]
+    search_fields = ["product__name"]
+    readonly_fields = ["product", "assessor", "total_points", "max_points", "stars"]
+    inlines = [AssessmentScoreInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from villages.models import District, Village
 from villages.roles import Scope
 
-from .models import Category, Producer, Product
+from .models import Category, Producer, Product, VillageStatus
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -65,6 +65,28 @@ class ProducerFilter(django_filters.FilterSet):
         self.filters["district"].queryset = District.objects.for_scope(scope).order_by("name")
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("Nama usaha, pemilik, NIB")}
+        )
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class VillageStatusFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
+    district = django_filters.ModelChoiceFilter(label=_("Kecamatan"), queryset=District.objects.none())
+    status = django_filters.ChoiceFilter(
+        label=_("Status OVOP"), choices=VillageStatus.choices, field_name="ovop_status"
+    )
+
+    class Meta:
+        model = Village
+        fields = ["q", "district", "status"]
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["district"].queryset = District.objects.for_scope(scope).order_by("name")
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Nama atau kode desa")}
         )
 
     def filter_search(self, queryset, name, value):

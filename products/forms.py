@@ -162,3 +162,55 @@ class PhotoForm(forms.Form):
         upload = self.cleaned_data["image"]
         self.validated_image = validate_photo(upload)
         return upload
+
+
+class ProposeForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Produk yang diusulkan"), queryset=Product.objects.none())
+    year = forms.IntegerField(label=_("Tahun penetapan"), min_value=2000, max_value=2100)
+    notes = forms.CharField(
+        label=_("Catatan usulan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, village, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = village.products.order_by("name")
+
+
+class ApproveForm(forms.Form):
+    decree_number = forms.CharField(label=_("Nomor SK Bupati"), max_length=120)
+    decree_date = forms.DateField(label=_("Tanggal SK"), widget=DateInput())
+    # The approved designation the official saw: if it changed meanwhile, the approval is refused.
+    expected_current = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Tanggal penilaian"), widget=DateInput())
+    notes = forms.CharField(
+        label=_("Catatan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
+                label=f"{criterion.name} (0–{criterion.max_points})",
+                help_text=criterion.description,
+                min_value=0,
+                max_value=criterion.max_points,
+            )
+
+    def clean_assessed_on(self):
+        from .models import today
+
+        day = self.cleaned_data["assessed_on"]
+        if day > today():
+            raise ValidationError(_("Tanggal penilaian tidak boleh di masa depan."))
+        return day
+
+    def points(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}

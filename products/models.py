@@ -473,3 +473,318 @@ class ProductPhoto(models.Model):
     @property
     def alt_text(self) -> str:
         return self.caption or str(self.product)
+
+
+class DesignationQuerySet(models.QuerySet):
+    def approved(self) -> "DesignationQuerySet":
+        return self.filter(status=Designation.Status.APPROVED)
+
+    def proposed(self) -> "DesignationQuerySet":
+        return self.filter(status=Designation.Status.PROPOSED)
+
+    def for_scope(self, scope: Scope) -> "DesignationQuerySet":
+        queryset = self.filter(village__district__regency_id=settings.OVOP_REGENCY_CODE)
+        return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
+
+    def for_awaiting_list(self) -> "DesignationQuerySet":
+        return self.proposed().select_related("village__district", "product__category", "proposed_by")
+
+    def for_history(self) -> "DesignationQuerySet":
+        return self.select_related("product", "proposed_by", "decided_by", "ended_by").order_by(
+            "-proposed_at", "-pk"
+        )
+
+
+class Designation(models.Model):
+    """The designation of a village's flagship product: proposed, then approved or rejected, later ended.
+
+    At most one designation per village is approved at any moment (a database constraint).
+    Approving a new one ends the current one in the same transaction (products.services).
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Diusulkan")
+        APPROVED = "approved", _("Ditetapkan")
+        REJECTED = "rejected", _("Ditolak")
+        ENDED = "ended", _("Berakhir")
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="designations", verbose_name=_("desa/kelurahan")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="designations", verbose_name=_("produk")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    year = models.PositiveSmallIntegerField(_("tahun penetapan"), validators=[MinValueValidator(2000)])
+    notes = models.TextField(_("catatan usulan"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diusulkan oleh"),
+    )
+    proposed_at = models.DateTimeField(_("diusulkan pada"), default=timezone.now)
+    decree_number = models.CharField(_("nomor SK Bupati"), max_length=120, blank=True)
+    decree_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    rejection_reason = models.TextField(_("alasan penolakan"), blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diakhiri oleh"),
+    )
+    ended_at = models.DateTimeField(_("diakhiri pada"), null=True, blank=True)
+    end_reason = models.TextField(_("alasan berakhir"), blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("digantikan oleh"),
+    )
+
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("penetapan produk unggulan")
+        verbose_name_plural = _("penetapan produk unggulan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village"],
+                condition=Q(status="approved"),
+                name="one_approved_flagship_per_village",
+                violation_error_message=_("Desa ini sudah memiliki produk unggulan yang ditetapkan."),
+            ),
+            models.UniqueConstraint(
+                fields=["village", "product"],
+                condition=Q(status="proposed"),
+                name="one_open_proposal_per_product",
+                violation_error_message=_("Produk ini sudah diusulkan dan sedang menunggu keputusan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "approved", "rejected", "ended"]),
+                name="designation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "ended"])
+                | (~Q(decree_number="") & Q(decree_date__isnull=False) & Q(decided_at__isnull=False)),
+                name="designation_approved_has_decree",
+                violation_error_message=_("Penetapan memerlukan nomor dan tanggal SK."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | (~Q(rejection_reason="") & Q(decided_at__isnull=False)),
+                name="designation_rejected_has_reason",
+                violation_error_message=_("Penolakan memerlukan alasan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | (~Q(end_reason="") & Q(ended_at__isnull=False)),
+                name="designation_ended_has_reason",
+                violation_error_message=_("Pengakhiran memerlukan alasan."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "village"], name="designation_status_village")]
+
+    def __str__(self) -> str:
+        return f"{self.product} · {self.village} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.product_id and self.village_id and self.product.village_id != self.village_id:
+            raise ValidationError({"product": _("Produk ini bukan produk desa/kelurahan tersebut.")})
+
+
+class VillageStatus(models.TextChoices):
+    """A village's OVOP status, which follows from its data."""
+
+    NONE = "none", _("Belum ada produk")
+    HAS_PRODUCTS = "has_products", _("Ada produk")
+    PROPOSED = "proposed", _("Diusulkan")
+    DESIGNATED = "designated", _("Ditetapkan")
+
+
+def with_ovop_status(villages: models.QuerySet) -> models.QuerySet:
+    """Annotate a Village queryset with `ovop_status` (one of VillageStatus) in the same query."""
+    approved = Designation.objects.filter(village=OuterRef("pk"), status=Designation.Status.APPROVED)
+    proposed = Designation.objects.filter(village=OuterRef("pk"), status=Designation.Status.PROPOSED)
+    products = Product.objects.filter(village=OuterRef("pk"))
+    return villages.annotate(
+        ovop_status=models.Case(
+            models.When(Exists(approved), then=models.Value(VillageStatus.DESIGNATED)),
+            models.When(Exists(proposed), then=models.Value(VillageStatus.PROPOSED)),
+            models.When(Exists(products), then=models.Value(VillageStatus.HAS_PRODUCTS)),
+            default=models.Value(VillageStatus.NONE),
+            output_field=models.CharField(),
+        )
+    )
+
+
+class AssessmentCriterion(models.Model):
+    """One line of the product scoring rubric (after Thailand's OTOP and Vietnam's OCOP, with the
+    OVOP criteria of Permendagri 9/2014). An admin can adjust it; past scores keep their maximum."""
+
+    name = models.CharField(_("kriteria"), max_length=120, unique=True)
+    description = models.TextField(_("keterangan"), blank=True)
+    max_points = models.PositiveSmallIntegerField(_("nilai maksimum"), validators=[MinValueValidator(1)])
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    is_active = models.BooleanField(_("dipakai"), default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("kriteria penilaian")
+        verbose_name_plural = _("kriteria penilaian")
+        constraints = [
+            models.CheckConstraint(condition=Q(max_points__gte=1), name="criterion_max_points_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (0–{self.max_points})"
+
+
+ASSESSMENT_VALID_MONTHS = 36
+# Fixed bands on the percentage of the maximum, after Thailand's OTOP star rating.
+STAR_BANDS = ((90, 5), (70, 4), (60, 3), (50, 2), (0, 1))
+
+
+def stars_for(total: int, maximum: int) -> int:
+    """1 to 5 stars for `total` points out of `maximum` (bands: 90, 70, 60, 50 percent)."""
+    if maximum <= 0:
+        raise ValueError("maximum must be positive")
+    percent = 100 * total / maximum
+    return next(stars for floor, stars in STAR_BANDS if percent >= floor)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_product_page(self) -> "AssessmentQuerySet":
+        return self.select_related("assessor").prefetch_related("scores").order_by("-assessed_on", "-pk")
+
+
+class Assessment(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("produk")
+    )
+    assessed_on = models.DateField(_("tanggal penilaian"))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("penilai")
+    )
+    notes = models.TextField(_("catatan"), blank=True)
+    total_points = models.PositiveSmallIntegerField(_("jumlah nilai"), editable=False)
+    max_points = models.PositiveSmallIntegerField(_("nilai maksimum"), editable=False)
+    stars = models.PositiveSmallIntegerField(_("bintang"), editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-pk"]
+        verbose_name = _("penilaian produk")
+        verbose_name_plural = _("penilaian produk")
+        constraints = [
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="assessment_stars_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(total_points__lte=models.F("max_points")), name="assessment_total_within_max"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "-assessed_on"], name="assessment_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.product} · {self.assessed_on:%Y-%m-%d} · {self.stars}★"
+
+    @property
+    def valid_until(self) -> datetime.date:
+        return add_months(self.assessed_on, ASSESSMENT_VALID_MONTHS)
+
+    def is_valid(self, on: datetime.date | None = None) -> bool:
+        return (on or today()) < self.valid_until
+
+
+class AssessmentScore(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField(_("nilai"))
+    # The criterion's maximum when the score was given: later rubric changes leave history as it was.
+    max_points = models.PositiveSmallIntegerField(_("nilai maksimum"))
+
+    class Meta:
+        ordering = ["criterion__position", "pk"]
+        verbose_name = _("nilai kriteria")
+        verbose_name_plural = _("nilai kriteria")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="score_once_per_criterion"),
+            models.CheckConstraint(condition=Q(points__lte=models.F("max_points")), name="score_within_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.points}/{self.max_points}"
+
+
+def status_counts(villages: models.QuerySet) -> dict:
+    """Counts per OVOP status for the villages (annotated by with_ovop_status), overall and per kecamatan.
+
+    One query, grouped by kecamatan and status.
+    """
+    rows = (
+        villages.order_by()
+        .values("district_id", "district__name", "ovop_status")
+        .annotate(n=models.Count("pk"))
+    )
+    total = dict.fromkeys(VillageStatus.values, 0)
+    districts: dict[str, dict] = {}
+    for row in rows:
+        entry = districts.setdefault(
+            row["district_id"],
+            {
+                "code": row["district_id"],
+                "name": row["district__name"],
+                **dict.fromkeys(VillageStatus.values, 0),
+            },
+        )
+        entry[row["ovop_status"]] += row["n"]
+        total[row["ovop_status"]] += row["n"]
+    for entry in districts.values():
+        entry["all"] = sum(entry[s] for s in VillageStatus.values)
+    total["all"] = sum(total[s] for s in VillageStatus.values)
+    return {"total": total, "districts": sorted(districts.values(), key=lambda d: d["name"])}
+
+
+def due_for_assessment(products: ProductQuerySet, on: datetime.date | None = None) -> ProductQuerySet:
+    """Published or flagship products with no assessment, or whose last one is 36 months old or more."""
+    on = on or today()
+    last = (
+        Assessment.objects.filter(product=OuterRef("pk")).order_by("-assessed_on").values("assessed_on")[:1]
+    )
+    flagship = Designation.objects.filter(product=OuterRef("pk"), status=Designation.Status.APPROVED)
+    return (
+        products.annotate(last_assessed_on=models.Subquery(last), is_flagship=Exists(flagship))
+        .filter(Q(status=Product.Status.PUBLISHED) | Q(is_flagship=True))
+        .filter(
+            Q(last_assessed_on__isnull=True)
+            | Q(last_assessed_on__lte=add_months(on, -ASSESSMENT_VALID_MONTHS))
+        )
+        .select_related("village__district", "category")
+    )

@@ -1,18 +1,31 @@
 """Writes on the registry that touch several rows, files, or need a lock."""
 
+import datetime
 import uuid
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
 from villages.deletion import DeletionRefused, delete_unless_used
+from villages.models import Village
 
 from .images import make_renditions, validate_photo
-from .models import LegalityDocument, Producer, Product, ProductPhoto
+from .models import (
+    Assessment,
+    AssessmentCriterion,
+    AssessmentScore,
+    Designation,
+    LegalityDocument,
+    Producer,
+    Product,
+    ProductPhoto,
+    stars_for,
+)
 
 RENDITION_FIELDS = ("large", "medium", "thumb")
 
@@ -116,3 +129,146 @@ def legality_delete(*, document: LegalityDocument) -> None:
     document.delete()
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
+
+
+class WorkflowError(Exception):
+    """A designation or assessment step that cannot be taken; the message is for the official."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _locked_designation(designation: Designation) -> Designation:
+    """Lock the village first (every step on a village's designations queues behind it), then re-read."""
+    Village.objects.select_for_update().get(pk=designation.village_id)
+    return Designation.objects.select_for_update().select_related("product").get(pk=designation.pk)
+
+
+@transaction.atomic
+def designation_propose(*, product: Product, proposed_by, year: int, notes: str = "") -> Designation:
+    Village.objects.select_for_update().get(pk=product.village_id)
+    if Designation.objects.proposed().filter(product=product).exists():
+        raise WorkflowError(_("Produk ini sudah diusulkan dan sedang menunggu keputusan."))
+    if Designation.objects.approved().filter(product=product).exists():
+        raise WorkflowError(_("Produk ini sudah menjadi produk unggulan desanya."))
+    return Designation.objects.create(
+        village_id=product.village_id,
+        product=product,
+        proposed_by=proposed_by,
+        proposed_at=timezone.now(),
+        year=year,
+        notes=notes,
+    )
+
+
+def designation_approve(
+    *,
+    designation: Designation,
+    decided_by,
+    decree_number: str,
+    decree_date: datetime.date,
+    expected_current_id: int | None,
+) -> Designation:
+    """Approve a proposal; the village's current flagship, if any, ends in the same transaction.
+
+    `expected_current_id` is the approved designation the official saw when deciding (None: none).
+    If another approval changed the village's flagship meanwhile, nothing is written and
+    WorkflowError says so: of two officials approving at once, exactly one wins.
+    """
+    try:
+        with transaction.atomic():
+            designation = _locked_designation(designation)
+            if designation.status != Designation.Status.PROPOSED:
+                raise WorkflowError(
+                    _("Usulan ini sudah diputuskan (%(status)s).")
+                    % {"status": designation.get_status_display()}
+                )
+            current = Designation.objects.approved().filter(village_id=designation.village_id).first()
+            if (current.pk if current else None) != expected_current_id:
+                raise WorkflowError(
+                    _(
+                        "Produk unggulan desa ini baru saja berubah (%(current)s). Periksa lagi sebelum "
+                        "memutuskan; usulan ini belum ditetapkan."
+                    )
+                    % {"current": current.product.name if current else _("tidak ada")}
+                )
+            now = timezone.now()
+            if current:
+                current.status = Designation.Status.ENDED
+                current.ended_by, current.ended_at = decided_by, now
+                current.end_reason = _("Digantikan oleh penetapan %(product)s (SK %(number)s).") % {
+                    "product": designation.product.name,
+                    "number": decree_number,
+                }
+                current.replaced_by = designation
+                current.save()
+            designation.status = Designation.Status.APPROVED
+            designation.decided_by, designation.decided_at = decided_by, now
+            designation.decree_number, designation.decree_date = decree_number, decree_date
+            designation.save()
+    except IntegrityError:
+        # The database constraint is the last guard (a script or admin racing this service).
+        raise WorkflowError(_("Desa ini sudah memiliki produk unggulan yang ditetapkan.")) from None
+    return designation
+
+
+@transaction.atomic
+def designation_reject(*, designation: Designation, decided_by, reason: str) -> Designation:
+    designation = _locked_designation(designation)
+    if designation.status != Designation.Status.PROPOSED:
+        raise WorkflowError(
+            _("Usulan ini sudah diputuskan (%(status)s).") % {"status": designation.get_status_display()}
+        )
+    designation.status = Designation.Status.REJECTED
+    designation.decided_by, designation.decided_at = decided_by, timezone.now()
+    designation.rejection_reason = reason
+    designation.save()
+    return designation
+
+
+@transaction.atomic
+def designation_end(*, designation: Designation, ended_by, reason: str) -> Designation:
+    """End an approved designation without a successor: the village returns to 'has products'."""
+    designation = _locked_designation(designation)
+    if designation.status != Designation.Status.APPROVED:
+        raise WorkflowError(_("Hanya penetapan yang sedang berlaku yang dapat diakhiri."))
+    designation.status = Designation.Status.ENDED
+    designation.ended_by, designation.ended_at = ended_by, timezone.now()
+    designation.end_reason = reason
+    designation.save()
+    return designation
+
+
+@transaction.atomic
+def assessment_record(
+    *, product: Product, assessor, assessed_on: datetime.date, points: dict[int, int], notes: str = ""
+) -> Assessment:
+    """Record a scored assessment. `points` maps every active criterion's id to its points."""
+    criteria = list(AssessmentCriterion.objects.filter(is_active=True))
+    if not criteria:
+        raise WorkflowError(_("Belum ada kriteria penilaian yang dipakai."))
+    if set(points) != {c.pk for c in criteria}:
+        raise WorkflowError(_("Setiap kriteria harus diberi nilai."))
+    for criterion in criteria:
+        if not 0 <= points[criterion.pk] <= criterion.max_points:
+            raise WorkflowError(
+                _("Nilai %(criterion)s harus antara 0 dan %(max)s.")
+                % {"criterion": criterion.name, "max": criterion.max_points}
+            )
+    maximum = sum(c.max_points for c in criteria)
+    total = sum(points.values())
+    assessment = Assessment.objects.create(
+        product=product,
+        assessor=assessor,
+        assessed_on=assessed_on,
+        notes=notes,
+        total_points=total,
+        max_points=maximum,
+        stars=stars_for(total, maximum),
+    )
+    AssessmentScore.objects.bulk_create(
+        AssessmentScore(assessment=assessment, criterion=c, points=points[c.pk], max_points=c.max_points)
+        for c in criteria
+    )
+    return assessment

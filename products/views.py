@@ -2,19 +2,46 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from villages.access import official_required, village_for_official
+from villages.access import dinas_required, official_required, village_for_official
 from villages.deletion import DeletionRefused
+from villages.models import Village
 from villages.roles import scope_of
 from villages.views import paginate
 
 from . import services
-from .access import legality_for_official, photo_for_official, producer_for_official, product_for_official
-from .filters import ProducerFilter, ProductFilter
-from .forms import LegalityDocumentForm, PhotoForm, ProducerForm, ProductForm
-from .models import LegalityDocument, Producer, Product
+from .access import (
+    designation_for_official,
+    legality_for_official,
+    photo_for_official,
+    producer_for_official,
+    product_for_official,
+)
+from .filters import ProducerFilter, ProductFilter, VillageStatusFilter
+from .forms import (
+    ApproveForm,
+    AssessmentForm,
+    LegalityDocumentForm,
+    PhotoForm,
+    ProducerForm,
+    ProductForm,
+    ProposeForm,
+    ReasonForm,
+)
+from .models import (
+    AssessmentCriterion,
+    Designation,
+    LegalityDocument,
+    Producer,
+    Product,
+    VillageStatus,
+    due_for_assessment,
+    status_counts,
+    with_ovop_status,
+)
 
 
 @official_required
@@ -43,6 +70,8 @@ def _product_page(
         "producers": product.producers.select_related("village").all(),
         "documents": product.legality_documents.all(),
         "photo_form": photo_form,
+        "assessments": product.assessments.for_product_page(),
+        "designations": product.designations.for_history(),
     }
     return render(request, "products/product_detail.html", context, status=status)
 
@@ -229,9 +258,177 @@ def village_registry(request: HttpRequest, code: str) -> HttpResponse:
     """The officials' page of a village: its products, producers and their legality."""
     village = village_for_official(scope_of(request.user), code)
     documents = Prefetch("legality_documents", queryset=LegalityDocument.objects.order_by("expires_on", "pk"))
+    history = list(village.designations.for_history())
     context = {
         "village": village,
         "products": village.products.select_related("category").prefetch_related(documents, "producers"),
         "producers": village.producers.prefetch_related(documents),
+        "history": history,
+        "current": next((d for d in history if d.status == Designation.Status.APPROVED), None),
+        "proposals": [d for d in history if d.status == Designation.Status.PROPOSED],
+        "can_decide": scope_of(request.user).is_dinas,
     }
     return render(request, "products/village_registry.html", context)
+
+
+# --- flagship designation ---------------------------------------------------------------------------
+
+
+@official_required
+def village_list(request: HttpRequest) -> HttpResponse:
+    """The villages an official works on, with their OVOP status and counts per status."""
+    scope = scope_of(request.user)
+    villages = with_ovop_status(Village.objects.for_scope(scope).select_related("district"))
+    village_filter = VillageStatusFilter(
+        request.GET, queryset=villages.order_by("district__name", "name"), scope=scope
+    )
+    counts = status_counts(villages)
+    context = {
+        "filter": village_filter,
+        "page_obj": paginate(request, village_filter.qs),
+        "totals": counts["total"],
+        "per_district": counts["districts"],
+        "statuses": VillageStatus.choices,
+    }
+    return render(request, "products/village_list.html", context)
+
+
+@official_required
+def designation_list(request: HttpRequest) -> HttpResponse:
+    """Proposals awaiting a decision, oldest first."""
+    proposals = (
+        Designation.objects.for_scope(scope_of(request.user))
+        .for_awaiting_list()
+        .order_by("proposed_at", "pk")
+    )
+    context = {"page_obj": paginate(request, proposals), "can_decide": scope_of(request.user).is_dinas}
+    return render(request, "products/designation_list.html", context)
+
+
+@official_required
+def designation_propose(request: HttpRequest, code: str) -> HttpResponse:
+    village = village_for_official(scope_of(request.user), code)
+    form = ProposeForm(request.POST or None, village=village, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.designation_propose(
+                product=form.cleaned_data["product"],
+                proposed_by=request.user,
+                year=form.cleaned_data["year"],
+                notes=form.cleaned_data["notes"],
+            )
+        except services.WorkflowError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Usulan produk unggulan terkirim untuk diputuskan Dinas."))
+            return redirect("products:village_registry", code=village.code)
+    return render(
+        request, "products/designation_form.html", {"form": form, "village": village, "action": "propose"}
+    )
+
+
+@dinas_required
+def designation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = designation_for_official(scope_of(request.user), pk)
+    current = (
+        Designation.objects.approved()
+        .filter(village_id=designation.village_id)
+        .select_related("product")
+        .first()
+    )
+    form = ApproveForm(request.POST or None, initial={"expected_current": current.pk if current else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.designation_approve(
+                designation=designation,
+                decided_by=request.user,
+                decree_number=form.cleaned_data["decree_number"],
+                decree_date=form.cleaned_data["decree_date"],
+                expected_current_id=form.cleaned_data["expected_current"],
+            )
+        except services.WorkflowError as refusal:
+            messages.error(request, refusal.message)
+            return redirect("products:village_registry", code=designation.village_id)
+        messages.success(
+            request,
+            _("%(product)s ditetapkan sebagai produk unggulan.") % {"product": designation.product.name},
+        )
+        return redirect("products:village_registry", code=designation.village_id)
+    context = {
+        "form": form,
+        "designation": designation,
+        "current": current,
+        "village": designation.village,
+        "action": "approve",
+    }
+    return render(request, "products/designation_form.html", context)
+
+
+@dinas_required
+def designation_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = designation_for_official(scope_of(request.user), pk)
+    return _reason_step(
+        request, designation, "reject", services.designation_reject, "decided_by", _("Usulan ditolak.")
+    )
+
+
+@dinas_required
+def designation_end(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = designation_for_official(scope_of(request.user), pk)
+    return _reason_step(
+        request, designation, "end", services.designation_end, "ended_by", _("Penetapan diakhiri.")
+    )
+
+
+def _reason_step(request, designation, action, service, actor_field, done_message) -> HttpResponse:
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(
+                designation=designation, reason=form.cleaned_data["reason"], **{actor_field: request.user}
+            )
+        except services.WorkflowError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, done_message)
+        return redirect("products:village_registry", code=designation.village_id)
+    context = {"form": form, "designation": designation, "village": designation.village, "action": action}
+    return render(request, "products/designation_form.html", context)
+
+
+# --- assessment -------------------------------------------------------------------------------------------
+
+
+@official_required
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    product = product_for_official(scope_of(request.user), pk)
+    criteria = AssessmentCriterion.objects.filter(is_active=True)
+    form = AssessmentForm(
+        request.POST or None, criteria=criteria, initial={"assessed_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_record(
+                product=product,
+                assessor=request.user,
+                assessed_on=form.cleaned_data["assessed_on"],
+                points=form.points(),
+                notes=form.cleaned_data["notes"],
+            )
+        except services.WorkflowError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, _("Penilaian tersimpan: %(stars)s bintang.") % {"stars": assessment.stars}
+            )
+            return redirect(product)
+    return render(request, "products/assessment_form.html", {"form": form, "product": product})
+
+
+@official_required
+def assessment_due(request: HttpRequest) -> HttpResponse:
+    """Published or flagship products whose last assessment is missing or older than 36 months."""
+    products = due_for_assessment(Product.objects.for_scope(scope_of(request.user))).order_by(
+        "last_assessed_on", "name"
+    )
+    return render(request, "products/assessment_due.html", {"page_obj": paginate(request, products)})
