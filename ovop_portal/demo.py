@@ -261,3 +261,74 @@ def demo_registry_create(*, today: datetime.date) -> int:
                     product=product, upload=upload, caption=caption, image=validate_photo(upload)
                 )
     return created
+
+
+# (product name, status, year, decree number, decree date) — the real designations of the source
+# articles; decree numbers are illustrative (the articles name none) and say so in the notes.
+DEMO_DESIGNATIONS = [
+    ("Gerabah Bumijaya", "approved", 2025, "500.1/Kep.12-Huk/2025 (contoh)", datetime.date(2025, 4, 14)),
+    (
+        "Kerajinan Anyaman Rotan Dendang",
+        "approved",
+        2016,
+        "188.45/123/DISPERINDAGKOP/2016 (contoh)",
+        datetime.date(2016, 5, 2),
+    ),
+    (
+        "Pempek Udang Belo Laut",
+        "approved",
+        2016,
+        "188.45/124/DISPERINDAGKOP/2016 (contoh)",
+        datetime.date(2016, 5, 2),
+    ),
+    ("Emping Melinjo Padasuka", "proposed", 2026, "", None),
+    ("Jahe Merah Instan Carenang", "proposed", 2026, "", None),
+]
+# (product name, years ago, points per criterion in rubric order): one is due for re-assessment.
+DEMO_ASSESSMENTS = [
+    ("Gerabah Bumijaya", 0, [18, 20, 16, 17, 10]),
+    ("Emping Melinjo Padasuka", 1, [15, 17, 12, 15, 13]),
+    ("Golok Sukadalem", 4, [14, 12, 8, 12, 5]),
+]
+
+
+@transaction.atomic
+def demo_designations_create(*, today: datetime.date) -> int:
+    """Designations and assessments for the demo products that exist (idempotent)."""
+    from products.models import AssessmentCriterion, Designation
+    from products.services import assessment_record, designation_approve, designation_propose
+
+    User = get_user_model()
+    officer = User.objects.filter(username="petugas-ciruas").first() or User.objects.get(username="admin")
+    dinas = User.objects.get(username="dinas")
+    products = {p.name: p for p in Product.objects.filter(name__in=[d[0] for d in DEMO_DESIGNATIONS])}
+    created = 0
+    for name, status, year, number, decree_date in DEMO_DESIGNATIONS:
+        product = products.get(name)
+        if product is None or product.designations.exists():
+            continue
+        proposal = designation_propose(
+            product=product, proposed_by=officer, year=year, notes="Data contoh: nomor SK bersifat ilustrasi."
+        )
+        if status == Designation.Status.APPROVED:
+            designation_approve(
+                designation=proposal,
+                decided_by=dinas,
+                decree_number=number,
+                decree_date=decree_date,
+                expected_current_id=None,
+            )
+        created += 1
+    criteria = list(AssessmentCriterion.objects.filter(is_active=True))
+    for name, years_ago, scores in DEMO_ASSESSMENTS:
+        product = Product.objects.filter(name=name).first()
+        if product is None or product.assessments.exists() or len(criteria) != len(scores):
+            continue
+        assessment_record(
+            product=product,
+            assessor=dinas,
+            assessed_on=today.replace(year=today.year - years_ago, day=min(today.day, 28)),
+            points={c.pk: points for c, points in zip(criteria, scores, strict=True)},
+            notes="Penilaian contoh.",
+        )
+    return created

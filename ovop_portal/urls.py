@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from villages import views as region_views
+
 from . import views
 
 officials_patterns = (
@@ -10,9 +12,20 @@ officials_patterns = (
     "officials",
 )
 
+# The public region pages; the detail pages show products, so they are composed here.
+region_patterns = (
+    [
+        path("kecamatan/", region_views.district_list, name="district_list"),
+        path("kecamatan/<str:code>/", views.district_detail, name="district_detail"),
+        path("desa/", region_views.village_list, name="village_list"),
+        path("desa/<str:code>/", views.village_detail, name="village_detail"),
+    ],
+    "villages",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path("", include("villages.urls")),
+    path("", include(region_patterns)),
     path("petugas/", include(officials_patterns)),
     path("petugas/", include("products.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

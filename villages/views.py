@@ -1,6 +1,6 @@
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from .models import District, Village
 
@@ -22,17 +22,6 @@ def district_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def district_detail(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_object_or_404(District.objects.in_service_area().with_village_counts(), code=code)
-    query = request.GET.get("q", "")[:100]
-    villages = district.villages.search(query).order_by("name")
-    return render(
-        request,
-        "villages/district_detail.html",
-        {"district": district, "page_obj": paginate(request, villages), "query": query},
-    )
-
-
 def village_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     villages = Village.objects.in_service_area().search(query).for_list().order_by("name", "code")
@@ -41,8 +30,3 @@ def village_list(request: HttpRequest) -> HttpResponse:
         "villages/village_list.html",
         {"page_obj": paginate(request, villages), "query": query},
     )
-
-
-def village_detail(request: HttpRequest, code: str) -> HttpResponse:
-    village = get_object_or_404(Village.objects.in_service_area().for_detail(), code=code)
-    return render(request, "villages/village_detail.html", {"village": village})

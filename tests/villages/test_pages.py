@@ -78,8 +78,9 @@ def test_a_search_that_finds_nothing_says_so_and_escapes_the_query(client):
 
 
 def test_the_village_page_shows_its_code_kind_and_kecamatan(client, django_assert_num_queries):
-    with django_assert_num_queries(2):
-        # 1 the village with kecamatan, regency and province, 2 the served regency
+    with django_assert_num_queries(4):
+        # 1 the village with kecamatan, regency and province, 2 its public flagship,
+        # 3 its other published products, 4 the served regency
         response = client.get(reverse("villages:village_detail", args=["36.04.09.2009"]))
     html = response.content.decode()
     assert response.status_code == 200

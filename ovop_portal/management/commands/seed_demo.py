@@ -1,7 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ovop_portal.demo import DEFAULT_DEMO_PASSWORD, demo_accounts_create, demo_password, demo_registry_create
+from ovop_portal.demo import (
+    DEFAULT_DEMO_PASSWORD,
+    demo_accounts_create,
+    demo_designations_create,
+    demo_password,
+    demo_registry_create,
+)
 
 
 class Command(BaseCommand):
@@ -14,7 +20,8 @@ class Command(BaseCommand):
         password = demo_password()
         accounts = demo_accounts_create(password=password)
         created = demo_registry_create(today=timezone.localdate())
-        self.stdout.write(f"Demo products created: {created}")
+        designations = demo_designations_create(today=timezone.localdate())
+        self.stdout.write(f"Demo products created: {created}, designations: {designations}")
         shown = password if password == DEFAULT_DEMO_PASSWORD else "(the value of OVOP_DEMO_PASSWORD)"
         self.stdout.write(self.style.SUCCESS("Demo ready. Sign in at http://127.0.0.1:8000/accounts/login/"))
         for username, role in accounts:
