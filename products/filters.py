@@ -19,7 +19,7 @@ class ProductFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label=_("Kecamatan"), field_name="village__district", queryset=District.objects.none()
     )
-    village = django_filters.ModelChoiceFilter(label=_("Desa/kelurahan"), queryset=Village.objects.none())
+    village = django_filters.ModelChoiceFilter(label=_("Desa/Kelurahan"), queryset=Village.objects.none())
     category = django_filters.ModelChoiceFilter(label=_("Kategori"), queryset=Category.objects.all())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Product.Status.choices)
     legality = django_filters.ChoiceFilter(

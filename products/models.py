@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from villages.models import Village
 from villages.roles import Scope
@@ -58,7 +59,7 @@ class Category(models.Model):
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("kategori")
-        verbose_name_plural = _("kategori")
+        verbose_name_plural = pgettext_lazy("plural", "kategori")
 
     def __str__(self) -> str:
         return self.name
@@ -136,7 +137,7 @@ class Producer(models.Model):
     class Meta:
         ordering = ["business_name", "pk"]
         verbose_name = _("produsen (UMKM)")
-        verbose_name_plural = _("produsen (UMKM)")
+        verbose_name_plural = pgettext_lazy("plural", "produsen (UMKM)")
         constraints = [
             models.UniqueConstraint(
                 fields=["nib"],
@@ -262,7 +263,7 @@ class Product(models.Model):
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("produk")
-        verbose_name_plural = _("produk")
+        verbose_name_plural = pgettext_lazy("plural", "produk")
         constraints = [
             models.CheckConstraint(
                 condition=Q(price_min__isnull=True)
@@ -372,7 +373,7 @@ class LegalityDocument(models.Model):
     class Meta:
         ordering = ["expires_on", "kind", "pk"]
         verbose_name = _("dokumen legalitas")
-        verbose_name_plural = _("dokumen legalitas")
+        verbose_name_plural = pgettext_lazy("plural", "dokumen legalitas")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(product__isnull=False) & Q(producer__isnull=True))
@@ -460,7 +461,7 @@ class ProductPhoto(models.Model):
     class Meta:
         ordering = ["-is_cover", "position", "pk"]
         verbose_name = _("foto produk")
-        verbose_name_plural = _("foto produk")
+        verbose_name_plural = pgettext_lazy("plural", "foto produk")
         constraints = [
             models.UniqueConstraint(
                 fields=["product"], condition=Q(is_cover=True), name="product_one_cover_photo"
@@ -562,7 +563,7 @@ class Designation(models.Model):
     class Meta:
         ordering = ["-proposed_at", "-pk"]
         verbose_name = _("penetapan produk unggulan")
-        verbose_name_plural = _("penetapan produk unggulan")
+        verbose_name_plural = pgettext_lazy("plural", "penetapan produk unggulan")
         constraints = [
             models.UniqueConstraint(
                 fields=["village"],
@@ -646,7 +647,7 @@ class AssessmentCriterion(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("kriteria penilaian")
-        verbose_name_plural = _("kriteria penilaian")
+        verbose_name_plural = pgettext_lazy("plural", "kriteria penilaian")
         constraints = [
             models.CheckConstraint(condition=Q(max_points__gte=1), name="criterion_max_points_positive")
         ]
@@ -703,7 +704,7 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-assessed_on", "-pk"]
         verbose_name = _("penilaian produk")
-        verbose_name_plural = _("penilaian produk")
+        verbose_name_plural = pgettext_lazy("plural", "penilaian produk")
         constraints = [
             models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="assessment_stars_1_to_5"),
             models.CheckConstraint(
@@ -733,7 +734,7 @@ class AssessmentScore(models.Model):
     class Meta:
         ordering = ["criterion__position", "pk"]
         verbose_name = _("nilai kriteria")
-        verbose_name_plural = _("nilai kriteria")
+        verbose_name_plural = pgettext_lazy("plural", "nilai kriteria")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="score_once_per_criterion"),
             models.CheckConstraint(condition=Q(points__lte=models.F("max_points")), name="score_within_max"),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image
 
 from villages.deletion import DeletionRefused, delete_unless_used
@@ -113,12 +114,16 @@ def product_delete(*, product: Product) -> None:
 def producer_delete(*, producer: Producer) -> None:
     """Refused while the producer makes a product or holds documents."""
     if producer.products.exists():
+        count = producer.products.count()
         raise DeletionRefused(
-            _(
+            ngettext(
                 "%(object)s tidak dapat dihapus karena masih tercatat sebagai produsen %(count)s produk. "
-                "Lepaskan dari produk itu lebih dulu."
+                "Lepaskan dari produk itu lebih dulu.",
+                "%(object)s tidak dapat dihapus karena masih tercatat sebagai produsen %(count)s produk. "
+                "Lepaskan dari produk-produk itu lebih dulu.",
+                count,
             )
-            % {"object": producer, "count": producer.products.count()}
+            % {"object": producer, "count": count}
         )
     delete_unless_used(producer)
 

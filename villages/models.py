@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .roles import Scope
 
@@ -49,7 +50,7 @@ class Province(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("provinsi")
-        verbose_name_plural = _("provinsi")
+        verbose_name_plural = pgettext_lazy("plural", "provinsi")
 
     def __str__(self) -> str:
         return self.name
@@ -82,7 +83,7 @@ class Regency(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("kabupaten/kota")
-        verbose_name_plural = _("kabupaten/kota")
+        verbose_name_plural = pgettext_lazy("plural", "kabupaten/kota")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__startswith=Concat(F("province"), Value("."))),
@@ -136,7 +137,7 @@ class District(models.Model):
     class Meta:
         ordering = ["name", "code"]
         verbose_name = _("kecamatan")
-        verbose_name_plural = _("kecamatan")
+        verbose_name_plural = pgettext_lazy("plural", "kecamatan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__startswith=Concat(F("regency"), Value("."))),
@@ -205,7 +206,7 @@ class Village(models.Model):
     class Meta:
         ordering = ["name", "code"]
         verbose_name = _("desa/kelurahan")
-        verbose_name_plural = _("desa/kelurahan")
+        verbose_name_plural = pgettext_lazy("plural", "desa/kelurahan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__startswith=Concat(F("district"), Value("."))),
@@ -236,7 +237,7 @@ class OfficerArea(models.Model):
 
     class Meta:
         verbose_name = _("wilayah tugas")
-        verbose_name_plural = _("wilayah tugas")
+        verbose_name_plural = pgettext_lazy("plural", "wilayah tugas")
         constraints = [
             models.UniqueConstraint(fields=["user", "district"], name="officer_area_unique"),
         ]

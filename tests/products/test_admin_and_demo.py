@@ -73,6 +73,28 @@ def test_the_demo_creates_accounts_and_the_real_cases_and_is_safe_to_run_again(m
     assert LegalityDocument.objects.expired().exists()
     # Bangka Barat is not loaded in the test database, so its cases are skipped, not invented.
     assert not Product.objects.filter(name="Pempek Udang Belo Laut").exists()
-    counts = (Product.objects.count(), Producer.objects.count(), ProductPhoto.objects.count())
+    from products.models import Assessment, Designation, due_for_assessment
+
+    bumijaya = Designation.objects.approved().get(village_id="36.04.09.2009")
+    assert bumijaya.product == gerabah
+    assert bumijaya.decree_number
+    assert Designation.objects.proposed().count() == 2
+    assert Assessment.objects.count() == 3
+    due = {p.name for p in due_for_assessment(Product.objects.all())}
+    assert "Golok Sukadalem" in due  # assessed four years ago
+    assert "Gerabah Bumijaya" not in due
+    counts = (
+        Product.objects.count(),
+        Producer.objects.count(),
+        ProductPhoto.objects.count(),
+        Designation.objects.count(),
+        Assessment.objects.count(),
+    )
     call_command("seed_demo", stdout=StringIO())
-    assert (Product.objects.count(), Producer.objects.count(), ProductPhoto.objects.count()) == counts
+    assert (
+        Product.objects.count(),
+        Producer.objects.count(),
+        ProductPhoto.objects.count(),
+        Designation.objects.count(),
+        Assessment.objects.count(),
+    ) == counts

@@ -148,3 +148,27 @@ def test_an_english_browser_still_gets_indonesian_until_it_chooses(client):
     assert '<html lang="id">' in html
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert '<html lang="en">' in client.get(reverse("home")).content.decode()
+
+
+def test_page_titles_hold_plain_text(client, admin_client):
+    import re
+
+    urls = [
+        reverse("home"),
+        reverse("villages:district_list"),
+        reverse("villages:district_detail", args=["36.04.09"]),
+        reverse("villages:village_list"),
+        reverse("villages:village_detail", args=["36.04.09.2009"]),
+    ]
+    officials = [
+        reverse("products:village_list"),
+        reverse("products:village_registry", args=["36.04.09.2009"]),
+        reverse("products:product_list"),
+        reverse("products:designation_list"),
+        reverse("products:assessment_due"),
+    ]
+    for url, who in [(u, client) for u in urls] + [(u, admin_client) for u in officials]:
+        html = who.get(url).content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and len(title) < 120, (url, title)
+        assert html.count("<h1") == 1, url
