@@ -28,11 +28,11 @@ run: demo
 
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: install
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider -n 2
 
 ## The whole test suite on the local PostgreSQL server.
 test-postgres: install
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider -n 2
 
 lint: install
 	$(BIN)/ruff check .

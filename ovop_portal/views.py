@@ -5,8 +5,17 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from products.models import Designation, Product
+from products.models import (
+    Designation,
+    LegalityDocument,
+    Producer,
+    Product,
+    due_for_assessment,
+    status_counts,
+    with_ovop_status,
+)
 from villages.models import District, Village
+from villages.roles import scope_of
 from villages.views import paginate
 
 
@@ -52,4 +61,19 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def officials_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "officials/home.html")
+    """The officials' landing page: what needs doing in their area, each figure a link to its list."""
+    scope = scope_of(request.user)
+    context = {"scope": scope}
+    if scope.is_official:
+        products = Product.objects.for_scope(scope)
+        documents = LegalityDocument.objects.filter(
+            Q(product__in=products) | Q(producer__in=Producer.objects.for_scope(scope))
+        )
+        context.update(
+            statuses=status_counts(with_ovop_status(Village.objects.for_scope(scope)))["total"],
+            awaiting=Designation.objects.for_scope(scope).proposed().count(),
+            expiring=documents.expiring().count(),
+            expired=documents.expired().count(),
+            assessments_due=due_for_assessment(products).count(),
+        )
+    return render(request, "officials/home.html", context)

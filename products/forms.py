@@ -158,9 +158,15 @@ class PhotoForm(forms.Form):
     caption = forms.CharField(label=_("Keterangan foto"), max_length=200, required=False)
     is_cover = forms.BooleanField(label=_("Jadikan foto sampul"), required=False)
 
+    def __init__(self, *args, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].required = required
+        self.validated_image = None
+
     def clean_image(self):
         upload = self.cleaned_data["image"]
-        self.validated_image = validate_photo(upload)
+        if upload:
+            self.validated_image = validate_photo(upload)
         return upload
 
 

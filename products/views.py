@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -87,13 +88,30 @@ def product_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _product_form(request: HttpRequest, product: Product) -> HttpResponse:
-    initial = {"village": request.GET.get("village")} if product.pk is None else None
+    """Create or edit a product; a new product may come with its first photo."""
+    is_new = product.pk is None
+    initial = {"village": request.GET.get("village")} if is_new else None
     form = ProductForm(request.POST or None, instance=product, scope=scope_of(request.user), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        product = form.save()
+    photo_form = (
+        PhotoForm(request.POST or None, request.FILES or None, prefix="photo", required=False)
+        if is_new
+        else None
+    )
+    if request.method == "POST" and form.is_valid() and (photo_form is None or photo_form.is_valid()):
+        with transaction.atomic():
+            product = form.save()
+            if photo_form and photo_form.validated_image:
+                services.product_photo_add(
+                    product=product,
+                    upload=photo_form.cleaned_data["image"],
+                    caption=photo_form.cleaned_data["caption"],
+                    is_cover=True,
+                    image=photo_form.validated_image,
+                )
         messages.success(request, _("Produk %(name)s tersimpan.") % {"name": product.name})
         return redirect(product)
-    return render(request, "products/product_form.html", {"form": form, "product": product})
+    context = {"form": form, "photo_form": photo_form, "product": product}
+    return render(request, "products/product_form.html", context)
 
 
 @official_required

@@ -157,3 +157,28 @@ def test_an_officer_cannot_upload_to_another_kecamatans_product(officer_b_client
     response = upload(officer_b_client, product, "a.jpg", image_bytes("JPEG", size=(400, 300)))
     assert response.status_code == 404
     assert not ProductPhoto.objects.exists()
+
+
+def test_a_new_product_can_come_with_its_cover_photo(officer_a_client):
+    from tests.products.test_views import product_data
+
+    data = product_data()
+    data["photo-image"] = SimpleUploadedFile("kendi.jpg", image_bytes("JPEG", size=(900, 600)), "image/jpeg")
+    data["photo-caption"] = "Kendi bakar"
+    response = officer_a_client.post(reverse("products:product_create"), data)
+    assert response.status_code == 302
+    photo = ProductPhoto.objects.get()
+    assert (photo.is_cover, photo.caption) == (True, "Kendi bakar")
+
+
+def test_a_bad_cover_photo_keeps_the_new_product_unsaved(officer_a_client, settings):
+    from products.models import Product
+    from tests.products.test_views import product_data
+
+    data = product_data()
+    data["photo-image"] = SimpleUploadedFile("kendi.jpg", b"not an image", "image/jpeg")
+    response = officer_a_client.post(reverse("products:product_create"), data)
+    assert response.status_code == 200
+    assert "bukan foto" in response.content.decode()
+    assert not Product.objects.exists()
+    assert stored_files(settings) == []

@@ -172,3 +172,23 @@ def test_page_titles_hold_plain_text(client, admin_client):
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
         assert "<" not in title and len(title) < 120, (url, title)
         assert html.count("<h1") == 1, url
+
+
+def test_the_officials_home_counts_the_officers_area(client, django_assert_num_queries):
+    from tests.factories import BUMIJAYA, ProductFactory, make_officer
+
+    officer = make_officer("petugas-ciruas", "36.04.09")
+    ProductFactory(village_id=BUMIJAYA)
+    client.force_login(officer)
+    with django_assert_num_queries(10):
+        # 1 session, 2 user, 3 groups, 4 officer areas, 5 statuses per kecamatan, 6 proposals,
+        # 7 expiring documents, 8 expired documents, 9 assessments due, 10 the served regency
+        response = client.get(reverse("officials:home"))
+    assert response.context["statuses"]["all"] == 15
+    assert response.context["statuses"]["has_products"] == 1
+    assert response.context["assessments_due"] == 1
+
+
+def test_a_signed_in_user_without_a_role_is_told_so(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("warga", password="pw-warga-12345"))
+    assert "belum memiliki peran" in client.get(reverse("officials:home")).content.decode()
