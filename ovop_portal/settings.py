@@ -69,6 +69,10 @@ if not re.fullmatch(r"\d{2}\.\d{2}", OVOP_REGENCY_CODE):
     raise ImproperlyConfigured(
         f"OVOP_REGENCY_CODE must be a regency code like 36.04, not {OVOP_REGENCY_CODE!r}"
     )
+# A flagship product with no mentoring visit for this many days is listed as overdue.
+OVOP_MENTORING_DAYS = env_int("OVOP_MENTORING_DAYS", 90)
+# Whether the public product page may show assistance amounts (never officers' names).
+OVOP_PUBLIC_ASSISTANCE_AMOUNTS = env_bool("OVOP_PUBLIC_ASSISTANCE_AMOUNTS", False)
 OVOP_REGION_FILE = Path(env_str("OVOP_REGION_FILE", str(BASE_DIR / "data" / "wilayah" / "wilayah_id.csv.gz")))
 
 INSTALLED_APPS = [

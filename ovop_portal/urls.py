@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from products import urls as products_urls
 from villages import views as region_views
 
 from . import views
@@ -23,11 +24,22 @@ region_patterns = (
     "villages",
 )
 
+# The officials' product and village pages show assistance too, so they are composed here.
+product_patterns = (
+    [
+        path("produk/<int:pk>/", views.product_detail, name="product_detail"),
+        path("desa/<str:code>/", views.village_registry, name="village_registry"),
+        *products_urls.urlpatterns,
+    ],
+    "products",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include(region_patterns)),
     path("petugas/", include(officials_patterns)),
-    path("petugas/", include("products.urls")),
+    path("petugas/", include(product_patterns)),
+    path("petugas/bantuan/", include("assistance.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,6 +5,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from assistance.summaries import product_assistance, village_assistance
+from products.access import product_for_official
+from products.forms import PhotoForm
 from products.models import (
     Designation,
     LegalityDocument,
@@ -14,6 +17,8 @@ from products.models import (
     status_counts,
     with_ovop_status,
 )
+from products.views import product_page_context, village_registry_context
+from villages.access import official_required, village_for_official
 from villages.models import District, Village
 from villages.roles import scope_of
 from villages.views import paginate
@@ -57,6 +62,22 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
         others = others.exclude(pk=flagship.product_id)
     context = {"village": village, "flagship": flagship, "other_products": others}
     return render(request, "villages/village_detail.html", context)
+
+
+@official_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officials' product page: the registry, designations and assessments, and assistance."""
+    product = product_for_official(scope_of(request.user), pk)
+    context = {**product_page_context(product, PhotoForm()), **product_assistance(product)}
+    return render(request, "products/product_detail.html", context)
+
+
+@official_required
+def village_registry(request: HttpRequest, code: str) -> HttpResponse:
+    """The officials' village page: products, producers, designation history and assistance."""
+    village = village_for_official(scope_of(request.user), code)
+    context = {**village_registry_context(request, village), **village_assistance(village)}
+    return render(request, "products/village_registry.html", context)
 
 
 @login_required

@@ -55,3 +55,11 @@ class RupiahField(forms.Field):
         if len(str(value)) > 30:
             raise ValidationError(_("Masukkan jumlah rupiah, misalnya 1.500.000."), code="invalid")
         return parse_rupiah(str(value))
+
+
+def format_rupiah(amount: int | None) -> str:
+    """1500000 -> 'Rp 1.500.000' (Indonesian grouping, a non-breaking space after Rp)."""
+    if amount is None:
+        return "–"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp\u00a0{abs(amount):,}".replace(",", ".")

@@ -57,15 +57,9 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@official_required
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _product_page(request, product_for_official(scope_of(request.user), pk), PhotoForm())
-
-
-def _product_page(
-    request: HttpRequest, product: Product, photo_form: PhotoForm, status: int = 200
-) -> HttpResponse:
-    context = {
+def product_page_context(product: Product, photo_form: PhotoForm) -> dict:
+    """What the officials' product page shows of the registry (ovop_portal adds assistance)."""
+    return {
         "product": product,
         "photos": product.photos.all(),
         "producers": product.producers.select_related("village").all(),
@@ -74,7 +68,6 @@ def _product_page(
         "assessments": product.assessments.for_product_page(),
         "designations": product.designations.for_history(),
     }
-    return render(request, "products/product_detail.html", context, status=status)
 
 
 @official_required
@@ -145,7 +138,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Foto ditambahkan."))
         return redirect(product)
-    return _product_page(request, product, form, status=400)
+    return render(request, "products/product_detail.html", product_page_context(product, form), status=400)
 
 
 @official_required
@@ -271,13 +264,11 @@ def legality_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@official_required
-def village_registry(request: HttpRequest, code: str) -> HttpResponse:
-    """The officials' page of a village: its products, producers and their legality."""
-    village = village_for_official(scope_of(request.user), code)
+def village_registry_context(request: HttpRequest, village: Village) -> dict:
+    """What the officials' village page shows of the registry and designations."""
     documents = Prefetch("legality_documents", queryset=LegalityDocument.objects.order_by("expires_on", "pk"))
     history = list(village.designations.for_history())
-    context = {
+    return {
         "village": village,
         "products": village.products.select_related("category").prefetch_related(documents, "producers"),
         "producers": village.producers.prefetch_related(documents),
@@ -286,7 +277,6 @@ def village_registry(request: HttpRequest, code: str) -> HttpResponse:
         "proposals": [d for d in history if d.status == Designation.Status.PROPOSED],
         "can_decide": scope_of(request.user).is_dinas,
     }
-    return render(request, "products/village_registry.html", context)
 
 
 # --- flagship designation ---------------------------------------------------------------------------

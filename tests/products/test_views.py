@@ -395,8 +395,9 @@ def test_producer_list_query_count_is_fixed(dinas_client, django_assert_num_quer
 def test_village_registry_query_count_is_fixed(officer_a_client, django_assert_num_queries, legality_mix):
     for product in Product.objects.filter(village_id=BUMIJAYA):
         product.producers.add(ProducerFactory())
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         # 1 session, 2 user, 3 groups, 4 officer areas, 5 the village, 6 its designations with their
         # products and people, 7 the served regency (header), 8 products with category, 9 their legality
-        # documents, 10 their producers, 11 the village's producers, 12 their legality documents
+        # documents, 10 their producers, 11 the village's producers, 12 their legality documents,
+        # 13 deliveries to the village with programme and product
         officer_a_client.get(reverse("products:village_registry", args=[BUMIJAYA]))

@@ -1,0 +1,95 @@
+from django import forms
+from django.contrib import admin
+
+from products.admin import ProductDistrictFilter
+
+from .models import Delivery, MentoringVisit, OutcomeRecord, Programme, VisitPhoto
+from .services import AssistanceRefused, budget_check
+
+
+class DeliveryInline(admin.TabularInline):
+    """Read only here: a delivery is added or changed on its own page, where the budget is checked."""
+
+    model = Delivery
+    fields = ["delivered_on", "village", "product", "value", "status"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DeliveryAdminForm(forms.ModelForm):
+    class Meta:
+        model = Delivery
+        fields = [
+            "programme",
+            "village",
+            "product",
+            "producer",
+            "delivered_on",
+            "value",
+            "description",
+            "status",
+            "officer",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        programme, value, status = cleaned.get("programme"), cleaned.get("value"), cleaned.get("status")
+        if programme and value is not None and status != Delivery.Status.CANCELLED:
+            try:
+                budget_check(programme, extra=value, excluding=self.instance.pk)
+            except AssistanceRefused as refusal:
+                raise forms.ValidationError(refusal.message) from None
+        return cleaned
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "fiscal_year", "budget", "funding_source", "status"]
+    list_filter = ["fiscal_year", "kind", "funding_source", "status"]
+    search_fields = ["name", "agency"]
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    form = DeliveryAdminForm
+    list_display = ["programme", "village", "product", "delivered_on", "value", "status"]
+    list_filter = ["status", "programme__kind", "programme__fiscal_year", ProductDistrictFilter]
+    list_select_related = ["programme", "village", "product"]
+    search_fields = ["programme__name", "village__name", "product__name", "description"]
+    autocomplete_fields = ["programme", "village", "product", "producer", "officer"]
+    date_hierarchy = "delivered_on"
+
+
+class VisitPhotoInline(admin.TabularInline):
+    model = VisitPhoto
+    fields = ["thumb"]
+    readonly_fields = ["thumb"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MentoringVisit)
+class MentoringVisitAdmin(admin.ModelAdmin):
+    list_display = ["visited_on", "product", "producer", "officer", "next_action_due", "next_action_done"]
+    list_filter = ["next_action_done"]
+    list_select_related = ["product", "producer", "officer"]
+    search_fields = ["product__name", "producer__business_name", "findings"]
+    autocomplete_fields = ["product", "producer", "officer"]
+    inlines = [VisitPhotoInline]
+
+
+@admin.register(OutcomeRecord)
+class OutcomeRecordAdmin(admin.ModelAdmin):
+    list_display = ["product", "year", "quarter", "production_volume", "turnover", "workers"]
+    list_filter = ["year", "quarter"]
+    list_select_related = ["product"]
+    search_fields = ["product__name"]
+    autocomplete_fields = ["product", "recorded_by"]

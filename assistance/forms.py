@@ -1,0 +1,114 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from products.fields import RupiahField
+from products.forms import DateInput, VillageChoiceField, village_choices
+from products.images import validate_photo
+from products.models import Producer, Product
+from villages.roles import Scope
+
+from .models import Delivery, MentoringVisit, OutcomeRecord, Programme
+
+MAX_VISIT_PHOTOS = 5
+
+
+class ProgrammeForm(forms.ModelForm):
+    budget = RupiahField(label=_("Pagu anggaran (Rp)"))
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "kind",
+            "fiscal_year",
+            "budget",
+            "funding_source",
+            "agency",
+            "status",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class DeliveryForm(forms.ModelForm):
+    value = RupiahField(label=_("Nilai (Rp)"), help_text=_("Uang, atau nilai barang seperti tungku."))
+
+    class Meta:
+        model = Delivery
+        fields = ["village", "product", "producer", "delivered_on", "value", "description", "status"]
+        field_classes = {"village": VillageChoiceField}
+        widgets = {"delivered_on": DateInput()}
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = village_choices(scope)
+        self.fields["product"].queryset = (
+            Product.objects.for_scope(scope).select_related("village").order_by("name")
+        )
+        self.fields["product"].label_from_instance = lambda p: f"{p.name} · {p.village.name}"
+        self.fields["producer"].queryset = (
+            Producer.objects.for_scope(scope).select_related("village").order_by("business_name")
+        )
+        self.fields["producer"].label_from_instance = lambda p: f"{p.business_name} · {p.village.name}"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_VISIT_PHOTOS:
+            raise ValidationError(_("Paling banyak %(n)s foto per kunjungan.") % {"n": MAX_VISIT_PHOTOS})
+        return [validate_photo(super(MultiplePhotoField, self).clean(f, initial)) for f in files]
+
+
+class VisitForm(forms.ModelForm):
+    photos = MultiplePhotoField(
+        label=_("Foto kunjungan"), required=False, help_text=_("Paling banyak 5 foto JPEG, PNG atau WebP.")
+    )
+
+    class Meta:
+        model = MentoringVisit
+        fields = ["visited_on", "findings", "next_action", "next_action_due", "next_action_done"]
+        widgets = {
+            "visited_on": DateInput(),
+            "next_action_due": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, subject: Product | Producer, officer, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(subject, Product):
+            self.instance.product = subject
+        else:
+            self.instance.producer = subject
+        self.instance.officer = officer
+
+
+class OutcomeForm(forms.ModelForm):
+    turnover = RupiahField(label=_("Omzet (Rp)"))
+
+    class Meta:
+        model = OutcomeRecord
+        fields = [
+            "year",
+            "quarter",
+            "production_volume",
+            "volume_unit",
+            "turnover",
+            "workers",
+            "markets_reached",
+            "new_legality_documents",
+        ]
+
+    def __init__(self, *args, product: Product, recorded_by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.product = product
+        self.instance.recorded_by = recorded_by

@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from products.access import producer_for_official, product_for_official
+from products.models import Producer, Product
+from villages.access import dinas_required, official_required, village_for_official
+from villages.roles import scope_of
+from villages.views import paginate
+
+from . import services
+from .filters import ProgrammeFilter
+from .forms import DeliveryForm, OutcomeForm, ProgrammeForm, VisitForm
+from .models import Delivery, MentoringVisit, Programme, flagships_without_recent_visit
+from .timeline import product_timeline, village_timeline
+
+
+@official_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = Programme.objects.with_totals().order_by("-fiscal_year", "name", "pk")
+    programme_filter = ProgrammeFilter(request.GET, queryset=programmes)
+    context = {
+        "filter": programme_filter,
+        "page_obj": paginate(request, programme_filter.qs),
+        "can_manage": scope_of(request.user).is_dinas,
+    }
+    return render(request, "assistance/programme_list.html", context)
+
+
+@official_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme.objects.with_totals(), pk=pk)
+    scope = scope_of(request.user)
+    deliveries = programme.deliveries.for_scope(scope).for_programme_page()
+    reached = programme.deliveries.live().aggregate(
+        villages=Count("village", distinct=True), products=Count("product", distinct=True)
+    )
+    context = {
+        "programme": programme,
+        "deliveries": deliveries,
+        "reached": reached,
+        "percent": round(100 * programme.committed / programme.budget, 1) if programme.budget else 0,
+        "can_manage": scope.is_dinas,
+    }
+    return render(request, "assistance/programme_detail.html", context)
+
+
+@dinas_required
+def programme_create(request: HttpRequest) -> HttpResponse:
+    return _programme_form(request, Programme(fiscal_year=timezone.localdate().year))
+
+
+@dinas_required
+def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _programme_form(request, get_object_or_404(Programme, pk=pk))
+
+
+def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_save(programme=form.instance)
+        except services.AssistanceRefused as refusal:
+            form.add_error("budget", refusal.message)
+        else:
+            messages.success(request, _("Program %(name)s tersimpan.") % {"name": programme.name})
+            return redirect(programme)
+    return render(request, "assistance/programme_form.html", {"form": form, "programme": programme})
+
+
+@dinas_required
+def delivery_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=pk)
+    scope = scope_of(request.user)
+    form = DeliveryForm(request.POST or None, scope=scope, initial={"delivered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delivery_record(
+                programme=programme,
+                officer=request.user,
+                **{f: form.cleaned_data[f] for f in DeliveryForm.Meta.fields},
+            )
+        except services.AssistanceRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Penyaluran dicatat."))
+            return redirect(programme)
+    return render(request, "assistance/delivery_form.html", {"form": form, "programme": programme})
+
+
+@dinas_required
+def delivery_update(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery.objects.select_related("programme"), pk=pk)
+    form = DeliveryForm(request.POST or None, instance=delivery, scope=scope_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delivery_update(
+                delivery=delivery, **{f: form.cleaned_data[f] for f in DeliveryForm.Meta.fields}
+            )
+        except services.AssistanceRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Penyaluran diperbarui."))
+            return redirect(delivery.programme)
+    return render(
+        request,
+        "assistance/delivery_form.html",
+        {"form": form, "programme": delivery.programme, "delivery": delivery},
+    )
+
+
+def _visit_form(request: HttpRequest, subject: Product | Producer) -> HttpResponse:
+    form = VisitForm(
+        request.POST or None,
+        request.FILES or None,
+        subject=subject,
+        officer=request.user,
+        initial={"visited_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.visit_record(visit=form.instance, photos=form.cleaned_data["photos"])
+        messages.success(request, _("Kunjungan pendampingan dicatat."))
+        return redirect(subject)
+    return render(request, "assistance/visit_form.html", {"form": form, "subject": subject})
+
+
+@official_required
+def visit_create_for_product(request: HttpRequest, pk: int) -> HttpResponse:
+    return _visit_form(request, product_for_official(scope_of(request.user), pk))
+
+
+@official_required
+def visit_create_for_producer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _visit_form(request, producer_for_official(scope_of(request.user), pk))
+
+
+@official_required
+def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
+    product = product_for_official(scope_of(request.user), pk)
+    today = timezone.localdate()
+    form = OutcomeForm(
+        request.POST or None,
+        product=product,
+        recorded_by=request.user,
+        initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.outcome_record(outcome=form.instance)
+        messages.success(request, _("Capaian dicatat."))
+        return redirect(product)
+    return render(request, "assistance/outcome_form.html", {"form": form, "product": product})
+
+
+@official_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Flagships with no visit in OVOP_MENTORING_DAYS days, and agreed next actions past their due date."""
+    scope = scope_of(request.user)
+    days = settings.OVOP_MENTORING_DAYS
+    context = {
+        "days": days,
+        "unvisited": flagships_without_recent_visit(Product.objects.for_scope(scope), days).order_by(
+            "last_visit", "name"
+        ),
+        "actions": MentoringVisit.objects.for_scope(scope)
+        .actions_overdue()
+        .select_related("product__village", "producer__village", "officer")
+        .order_by("next_action_due"),
+    }
+    return render(request, "assistance/overdue.html", context)
+
+
+@official_required
+def village_timeline_page(request: HttpRequest, code: str) -> HttpResponse:
+    village = village_for_official(scope_of(request.user), code)
+    return render(
+        request, "assistance/timeline.html", {"subject": village, "events": village_timeline(village)}
+    )
+
+
+@official_required
+def product_timeline_page(request: HttpRequest, pk: int) -> HttpResponse:
+    product = product_for_official(scope_of(request.user), pk)
+    return render(
+        request, "assistance/timeline.html", {"subject": product, "events": product_timeline(product)}
+    )
