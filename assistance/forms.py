@@ -112,3 +112,12 @@ class OutcomeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.product = product
         self.instance.recorded_by = recorded_by
+
+    def clean(self):
+        cleaned = super().clean()
+        taken = OutcomeRecord.objects.filter(
+            product=self.instance.product, year=cleaned.get("year"), quarter=cleaned.get("quarter")
+        ).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("Capaian triwulan ini sudah dicatat untuk produk ini."), code="duplicate")
+        return cleaned

@@ -4,7 +4,7 @@ import datetime
 import uuid
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -140,8 +140,12 @@ def visit_record(*, visit: MentoringVisit, photos: list[Image.Image]) -> Mentori
     return visit
 
 
-@transaction.atomic
 def outcome_record(*, outcome: OutcomeRecord) -> OutcomeRecord:
-    outcome.full_clean()
-    outcome.save()
+    """Save a quarter's figures; a second record for the same quarter is refused (also when racing)."""
+    outcome.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            outcome.save()
+    except IntegrityError:
+        raise AssistanceRefused(_("Capaian triwulan ini sudah dicatat untuk produk ini.")) from None
     return outcome

@@ -149,9 +149,13 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1},
     )
     if request.method == "POST" and form.is_valid():
-        services.outcome_record(outcome=form.instance)
-        messages.success(request, _("Capaian dicatat."))
-        return redirect(product)
+        try:
+            services.outcome_record(outcome=form.instance)
+        except services.AssistanceRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Capaian dicatat."))
+            return redirect(product)
     return render(request, "assistance/outcome_form.html", {"form": form, "product": product})
 
 

@@ -332,3 +332,154 @@ def demo_designations_create(*, today: datetime.date) -> int:
             notes="Penilaian contoh.",
         )
     return created
+
+
+# (name, kind, year, budget, funding, agency) — illustrative programmes, marked as demo data.
+DEMO_PROGRAMMES = [
+    ("Fasilitasi tungku pembakaran gerabah", "teknologi", 2025, 150_000_000, "apbd_kab", "Disperindag"),
+    ("Permodalan perajin batik", "permodalan", 2025, 100_000_000, "apbd_kab", "Dinas Koperasi dan UKM"),
+    (
+        "Pelatihan pemasaran digital UMKM",
+        "pemasaran",
+        2025,
+        75_000_000,
+        "apbn",
+        "Kementerian Koperasi dan UKM",
+    ),
+    (
+        "Sertifikasi halal gratis",
+        "sertifikasi",
+        2025,
+        50_000_000,
+        "apbd_prov",
+        "Dinas Koperasi dan UKM Banten",
+    ),
+    ("Penggalian potensi desa", "penggalian", 2025, 40_000_000, "dana_desa", "Pemerintah desa"),
+    ("Redesain kemasan produk unggulan", "kemasan", 2026, 60_000_000, "apbd_kab", "Disperindag"),
+    ("Pendampingan produk unggulan desa", "pendampingan", 2026, 80_000_000, "apbd_kab", "Disperindag"),
+    ("Pengenalan tren pasar gerabah", "tren", 2026, 30_000_000, "csr", "Mitra CSR"),
+    ("Pelatihan SDM perajin", "pelatihan", 2026, 45_000_000, "apbd_kab", "Disperindag"),
+]
+# (programme name, village code, product name or "", date, value, description)
+DEMO_DELIVERIES = [
+    (
+        "Fasilitasi tungku pembakaran gerabah",
+        "36.04.09.2009",
+        "Gerabah Bumijaya",
+        datetime.date(2025, 5, 20),
+        85_000_000,
+        "Satu unit tungku pembakaran gerabah",
+    ),
+    (
+        "Permodalan perajin batik",
+        "36.04.09.2005",
+        "Batik Kabupaten Serang",
+        datetime.date(2025, 7, 2),
+        50_000_000,
+        "Modal kerja kain dan malam batik",
+    ),
+    (
+        "Redesain kemasan produk unggulan",
+        "36.04.19.2005",
+        "Emping Melinjo Padasuka",
+        datetime.date(2026, 3, 10),
+        12_000_000,
+        "Desain dan cetak kemasan baru 250 g",
+    ),
+    (
+        "Pengenalan tren pasar gerabah",
+        "36.04.09.2009",
+        "Gerabah Bumijaya",
+        datetime.date(2026, 2, 14),
+        8_000_000,
+        "Lokakarya tren dekorasi rumah",
+    ),
+    (
+        "Penggalian potensi desa",
+        "36.04.09.2003",
+        "",
+        datetime.date(2025, 9, 1),
+        10_000_000,
+        "Pemetaan potensi bahan baku dan keterampilan warga",
+    ),
+]
+# Gerabah Bumijaya: (year, quarter, volume, turnover, workers, markets) before and after the kiln.
+DEMO_OUTCOMES = [
+    (2024, 4, 800, 24_000_000, 18, 3),
+    (2025, 1, 820, 25_500_000, 18, 3),
+    (2025, 3, 1_050, 34_000_000, 21, 4),
+    (2026, 1, 1_300, 46_000_000, 24, 6),
+    (2026, 2, 1_400, 52_000_000, 26, 7),
+]
+
+
+@transaction.atomic
+def demo_assistance_create(*, today: datetime.date) -> int:
+    """Programmes, deliveries, a mentoring visit and outcome figures (idempotent)."""
+    from assistance.models import MentoringVisit, OutcomeRecord, Programme
+    from assistance.services import delivery_record
+
+    User = get_user_model()
+    dinas = User.objects.get(username="dinas")
+    officer = User.objects.filter(username="petugas-ciruas").first() or dinas
+    created = 0
+    for name, kind, year, budget, funding, agency in DEMO_PROGRAMMES:
+        _, was_created = Programme.objects.get_or_create(
+            name=name,
+            fiscal_year=year,
+            defaults={
+                "kind": kind,
+                "budget": budget,
+                "funding_source": funding,
+                "agency": agency,
+                "status": "closed" if year < today.year else "running",
+                "is_demo": True,
+            },
+        )
+        created += was_created
+    programmes = {p.name: p for p in Programme.objects.filter(name__in=[p[0] for p in DEMO_PROGRAMMES])}
+    villages = Village.objects.in_bulk([d[1] for d in DEMO_DELIVERIES])
+    for programme_name, code, product_name, day, value, description in DEMO_DELIVERIES:
+        programme, village = programmes[programme_name], villages.get(code)
+        if village is None or programme.deliveries.filter(village=village, description=description).exists():
+            continue
+        product = Product.objects.filter(name=product_name, village=village).first() if product_name else None
+        if product_name and product is None:
+            continue
+        Programme.objects.filter(pk=programme.pk).update(status="running")  # closed ones take no delivery
+        delivery_record(
+            programme=programme,
+            village=village,
+            product=product,
+            delivered_on=day,
+            value=value,
+            description=description,
+            officer=dinas,
+        )
+        Programme.objects.filter(pk=programme.pk).update(
+            status="closed" if programme.fiscal_year < today.year else "running"
+        )
+    gerabah = Product.objects.filter(name="Gerabah Bumijaya").first()
+    if gerabah and not gerabah.visits.exists():
+        MentoringVisit.objects.create(
+            product=gerabah,
+            visited_on=today - datetime.timedelta(days=45),
+            officer=officer,
+            findings="Tungku baru dipakai penuh; retak produk turun. Kemasan kendi masih koran bekas.",
+            next_action="Contoh kemasan kardus bersekat dari program kemasan",
+            next_action_due=today - datetime.timedelta(days=10),
+        )
+    if gerabah and not gerabah.outcomes.exists():
+        for year, quarter, volume, turnover, workers, markets in DEMO_OUTCOMES:
+            OutcomeRecord.objects.create(
+                product=gerabah,
+                year=year,
+                quarter=quarter,
+                production_volume=volume,
+                volume_unit="buah",
+                turnover=turnover,
+                workers=workers,
+                markets_reached=markets,
+                recorded_by=officer,
+            )
+    return created

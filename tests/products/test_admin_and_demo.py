@@ -73,7 +73,15 @@ def test_the_demo_creates_accounts_and_the_real_cases_and_is_safe_to_run_again(m
     assert LegalityDocument.objects.expired().exists()
     # Bangka Barat is not loaded in the test database, so its cases are skipped, not invented.
     assert not Product.objects.filter(name="Pempek Udang Belo Laut").exists()
+    from assistance.models import Delivery, Programme
+    from assistance.summaries import product_assistance
     from products.models import Assessment, Designation, due_for_assessment
+
+    assert Programme.objects.values("kind").distinct().count() == 9
+    assert set(Programme.objects.values_list("fiscal_year", flat=True)) == {2025, 2026}
+    assert Delivery.objects.filter(description__icontains="tungku", product=gerabah).exists()
+    comparison = product_assistance(gerabah)["comparison"]
+    assert comparison["after"].turnover > comparison["before"].turnover
 
     bumijaya = Designation.objects.approved().get(village_id="36.04.09.2009")
     assert bumijaya.product == gerabah

@@ -1,0 +1,515 @@
+import datetime
+import io
+import threading
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+from PIL import Image
+
+from assistance import services
+from assistance.models import (
+    Delivery,
+    MentoringVisit,
+    OutcomeRecord,
+    Programme,
+    flagships_without_recent_visit,
+)
+from assistance.summaries import public_assistance_summary
+from assistance.timeline import product_timeline, village_timeline
+from products import services as product_services
+from products.models import Product
+from products.templatetags.rupiah import rupiah
+from tests.factories import BUMIJAYA, KRAMATWATU_VILLAGE, ProducerFactory, ProductFactory, make_dinas
+
+pytestmark = pytest.mark.django_db
+
+VILLAGES = [BUMIJAYA, "36.04.09.2002", "36.04.09.2003", "36.04.09.2005"]
+
+
+def programme(**overrides) -> Programme:
+    fields = {
+        "name": "Redesain kemasan",
+        "kind": "kemasan",
+        "fiscal_year": 2026,
+        "budget": 30_000_000,
+        "funding_source": "apbd_kab",
+        "agency": "Disperindag",
+        "status": "running",
+    }
+    fields.update(overrides)
+    return Programme.objects.create(**fields)
+
+
+def deliver(prog, user, village=BUMIJAYA, value=10_000_000, **extra):
+    from villages.models import Village
+
+    return services.delivery_record(
+        programme=prog,
+        village=Village.objects.get(code=village),
+        delivered_on=datetime.date(2026, 4, 1),
+        value=value,
+        description="Kemasan",
+        officer=user,
+        **extra,
+    )
+
+
+# --- money --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1500000, "Rp\u00a01.500.000"), (0, "Rp\u00a00"), (999, "Rp\u00a0999"), (None, "–"), ("x", "–")],
+)
+def test_money_is_shown_the_indonesian_way(value, shown):
+    assert rupiah(value) == shown
+
+
+# --- the budget rule ------------------------------------------------------------------------------------
+
+
+def test_deliveries_fill_the_budget_and_the_next_is_refused_with_the_remaining_amount(dinas):
+    prog = programme()
+    for village in VILLAGES[:3]:
+        deliver(prog, dinas, village=village)
+    with pytest.raises(services.AssistanceRefused) as refusal:
+        deliver(prog, dinas, village=VILLAGES[3], value=1)
+    assert "tersisa Rp\u00a00 dari pagu Rp\u00a030.000.000" in refusal.value.message
+    assert prog.deliveries.count() == 3
+
+
+def test_planned_deliveries_count_against_the_budget_and_cancelled_ones_do_not(dinas):
+    prog = programme(budget=20_000_000)
+    planned = deliver(prog, dinas, status="planned")
+    deliver(prog, dinas, value=10_000_000)
+    with pytest.raises(services.AssistanceRefused):
+        deliver(prog, dinas, value=1)
+    services.delivery_update(delivery=planned, status="cancelled")
+    deliver(prog, dinas, value=10_000_000)
+    with pytest.raises(services.AssistanceRefused):
+        services.delivery_update(delivery=planned, status="delivered")  # reviving it would pass the budget
+    planned.refresh_from_db()
+    assert planned.status == "cancelled"
+
+
+def test_a_closed_programme_takes_no_delivery(dinas):
+    with pytest.raises(services.AssistanceRefused, match="sudah selesai"):
+        deliver(programme(status="closed"), dinas)
+
+
+def test_a_budget_cannot_drop_below_what_is_committed(dinas):
+    prog = programme()
+    deliver(prog, dinas, value=25_000_000)
+    prog.budget = 20_000_000
+    with pytest.raises(services.AssistanceRefused, match="tidak boleh di bawah"):
+        services.programme_save(programme=prog)
+
+
+def test_a_product_of_another_village_is_refused_on_a_delivery(dinas):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        deliver(programme(), dinas, village=KRAMATWATU_VILLAGE, product=ProductFactory())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_recording_at_once_cannot_pass_the_budget(regions):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between parallel connections need PostgreSQL; SQLite serialises all writes")
+    dinas_a, dinas_b = make_dinas("dinas-a"), make_dinas("dinas-b")
+    prog = programme(budget=15_000_000)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def record(user, village) -> None:
+        try:
+            barrier.wait(timeout=10)
+            deliver(prog, user, village=village, value=10_000_000)
+            results.append("recorded")
+        except services.AssistanceRefused as refusal:
+            results.append(refusal.message)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=record, args=(u, v))
+        for u, v in ((dinas_a, VILLAGES[0]), (dinas_b, VILLAGES[1]))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results.count("recorded") == 1
+    assert any("melebihi sisa pagu" in r for r in results)
+    assert sum(d.value for d in Delivery.objects.filter(programme=prog)) == 10_000_000
+
+
+# --- pages: the Dinas plans and delivers -------------------------------------------------------------
+
+
+def programme_form(**overrides) -> dict:
+    data = {
+        "name": "Redesain kemasan 2026",
+        "kind": "kemasan",
+        "fiscal_year": "2026",
+        "budget": "30.000.000",
+        "funding_source": "apbd_kab",
+        "agency": "Disperindag",
+        "status": "running",
+        "description": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def delivery_form(village, **overrides) -> dict:
+    data = {
+        "village": village,
+        "product": "",
+        "producer": "",
+        "delivered_on": "2026-04-01",
+        "value": "Rp 10.000.000",
+        "description": "Desain kemasan",
+        "status": "delivered",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_dinas_plans_a_programme_delivers_to_three_villages_and_the_fourth_is_refused(dinas_client):
+    response = dinas_client.post(reverse("assistance:programme_create"), programme_form())
+    prog = Programme.objects.get()
+    assert response["Location"] == prog.get_absolute_url()
+    assert prog.budget == 30_000_000
+    url = reverse("assistance:delivery_create", args=[prog.pk])
+    for village in VILLAGES[:3]:
+        assert dinas_client.post(url, delivery_form(village)).status_code == 302
+    response = dinas_client.post(url, delivery_form(VILLAGES[3]))
+    assert response.status_code == 200
+    assert "melebihi sisa pagu" in response.content.decode()
+    assert prog.deliveries.count() == 3
+    page = dinas_client.get(prog.get_absolute_url()).content.decode()
+    assert "Rp\u00a030.000.000 (100.0%)" in page or "Rp\u00a030.000.000 (100,0%)" in page
+
+
+@pytest.mark.parametrize(
+    ("budget", "message"),
+    [
+        ("-5.000", "tidak boleh negatif"),
+        ("1.500,50", "tanpa sen"),
+        ("satu juta", "Masukkan jumlah rupiah"),
+        ("", "tidak boleh kosong"),
+    ],
+)
+def test_a_bad_budget_is_refused_in_indonesian(dinas_client, budget, message):
+    response = dinas_client.post(reverse("assistance:programme_create"), programme_form(budget=budget))
+    assert message in response.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_a_delivery_with_a_product_of_another_village_is_refused_on_the_form(dinas_client):
+    prog = programme()
+    product = ProductFactory()
+    response = dinas_client.post(
+        reverse("assistance:delivery_create", args=[prog.pk]),
+        delivery_form(KRAMATWATU_VILLAGE, product=product.pk),
+    )
+    assert "bukan produk desa" in response.content.decode()
+    assert not Delivery.objects.exists()
+
+
+def test_officers_see_programmes_but_cannot_plan_or_deliver(officer_a_client):
+    prog = programme()
+    assert officer_a_client.get(reverse("assistance:programme_list")).status_code == 200
+    assert officer_a_client.get(prog.get_absolute_url()).status_code == 200
+    assert officer_a_client.post(reverse("assistance:programme_create"), programme_form()).status_code == 403
+    response = officer_a_client.post(
+        reverse("assistance:delivery_create", args=[prog.pk]), delivery_form(BUMIJAYA)
+    )
+    assert response.status_code == 403
+    assert not Delivery.objects.exists()
+
+
+def test_anonymous_visitors_see_nothing_of_assistance(client):
+    prog = programme()
+    for url in (reverse("assistance:programme_list"), prog.get_absolute_url(), reverse("assistance:overdue")):
+        assert client.get(url).status_code == 302
+
+
+def test_programme_list_filters_by_year_type_source_and_status(dinas_client):
+    programme(name="A", fiscal_year=2025, kind="permodalan", funding_source="apbn", status="closed")
+    programme(name="B")
+    url = reverse("assistance:programme_list")
+    for params, expected in [
+        ({"fiscal_year": "2025"}, ["A"]),
+        ({"kind": "kemasan"}, ["B"]),
+        ({"funding_source": "apbn"}, ["A"]),
+        ({"status": "running"}, ["B"]),
+    ]:
+        response = dinas_client.get(url, params)
+        assert response.status_code == 200
+        assert [p.name for p in response.context["page_obj"]] == expected, params
+    malformed = dinas_client.get(url, {"fiscal_year": "abc"})
+    assert malformed.status_code == 200
+    assert "fiscal_year" in malformed.context["filter"].form.errors
+
+
+def test_programme_list_query_count_is_fixed(dinas_client, dinas, django_assert_num_queries):
+    for n in range(3):
+        deliver(programme(name=f"P{n}"), dinas, village=VILLAGES[n])
+    with django_assert_num_queries(6):
+        # 1 session, 2 user, 3 groups, 4 paginator count, 5 programmes with totals, 6 the served regency
+        response = dinas_client.get(reverse("assistance:programme_list"))
+    assert len(response.context["page_obj"]) == 3
+
+
+def test_programme_page_query_count_is_fixed(dinas_client, dinas, django_assert_num_queries):
+    prog = programme()
+    for village in VILLAGES[:3]:
+        deliver(prog, dinas, village=village, value=5_000_000, product=None)
+    with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 groups, 4 programme with totals, 5 villages and products reached,
+        # 6 the served regency, 7 deliveries with village, kecamatan, product, producer, officer
+        response = dinas_client.get(prog.get_absolute_url())
+    assert len(response.context["deliveries"]) == 3
+    assert response.context["reached"]["villages"] == 3
+
+
+# --- visits and outcomes: officers in their kecamatan ----------------------------------------------
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (10, 120, 60)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def test_an_officer_logs_a_mentoring_visit_with_photos(officer_a_client, settings):
+    product = ProductFactory()
+    response = officer_a_client.post(
+        reverse("assistance:visit_create_for_product", args=[product.pk]),
+        {
+            "visited_on": "2026-11-20",
+            "findings": "Tungku dipakai penuh",
+            "next_action": "Kemasan kardus",
+            "next_action_due": "2026-12-20",
+            "photos": [
+                SimpleUploadedFile("a.jpg", jpeg(), "image/jpeg"),
+                SimpleUploadedFile("b.jpg", jpeg(), "image/jpeg"),
+            ],
+        },
+    )
+    assert response.status_code == 302
+    visit = MentoringVisit.objects.get()
+    assert (visit.product, visit.officer.username) == (product, "petugas-ciruas")
+    assert visit.photos.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"findings": ""}, "tidak boleh kosong"),
+        ({"next_action_due": "2026-01-01"}, "tidak boleh sebelum tanggal kunjungan"),
+        ({"next_action": "", "next_action_due": "2026-12-30"}, "Tuliskan tindak lanjut"),
+        ({"visited_on": "kemarin"}, "Masukkan tanggal yang valid"),
+    ],
+)
+def test_bad_visit_input_is_refused(officer_a_client, settings, data, message):
+    product = ProductFactory()
+    payload = {
+        "visited_on": "2026-11-20",
+        "findings": "Baik",
+        "next_action": "X",
+        "next_action_due": "",
+        **data,
+    }
+    response = officer_a_client.post(
+        reverse("assistance:visit_create_for_product", args=[product.pk]), payload
+    )
+    assert message in response.content.decode()
+    assert not MentoringVisit.objects.exists()
+
+
+def test_a_bad_visit_photo_is_refused_and_nothing_saved(officer_a_client, settings):
+    product = ProductFactory()
+    response = officer_a_client.post(
+        reverse("assistance:visit_create_for_product", args=[product.pk]),
+        {
+            "visited_on": "2026-11-20",
+            "findings": "Baik",
+            "photos": [SimpleUploadedFile("a.jpg", b"nope", "image/jpeg")],
+        },
+    )
+    assert "bukan foto" in response.content.decode()
+    assert not MentoringVisit.objects.exists()
+    assert not list(settings.MEDIA_ROOT.rglob("*.jpg")) if settings.MEDIA_ROOT.exists() else True
+
+
+def test_an_officer_cannot_record_for_another_kecamatan(officer_b_client):
+    product, producer = ProductFactory(), ProducerFactory()
+    for url in (
+        reverse("assistance:visit_create_for_product", args=[product.pk]),
+        reverse("assistance:visit_create_for_producer", args=[producer.pk]),
+        reverse("assistance:outcome_create", args=[product.pk]),
+        reverse("assistance:product_timeline", args=[product.pk]),
+        reverse("assistance:village_timeline", args=[BUMIJAYA]),
+    ):
+        assert officer_b_client.get(url).status_code == 404
+        assert officer_b_client.post(url, {}).status_code == 404
+
+
+def outcome_form(**overrides) -> dict:
+    data = {
+        "year": "2026",
+        "quarter": "2",
+        "production_volume": "1400",
+        "volume_unit": "buah",
+        "turnover": "52.000.000",
+        "workers": "26",
+        "markets_reached": "7",
+        "new_legality_documents": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_outcomes_are_entered_once_per_quarter(officer_a_client):
+    product = ProductFactory()
+    url = reverse("assistance:outcome_create", args=[product.pk])
+    assert officer_a_client.post(url, outcome_form()).status_code == 302
+    assert OutcomeRecord.objects.get().turnover == 52_000_000
+    response = officer_a_client.post(url, outcome_form())
+    assert "sudah dicatat" in response.content.decode()
+    assert OutcomeRecord.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("quarter", "5"), ("turnover", "-1"), ("workers", "banyak"), ("year", "1900")]
+)
+def test_bad_outcome_figures_are_refused(officer_a_client, field, value):
+    response = officer_a_client.post(
+        reverse("assistance:outcome_create", args=[ProductFactory().pk]), outcome_form(**{field: value})
+    )
+    assert response.status_code == 200
+    assert not OutcomeRecord.objects.exists()
+
+
+def test_the_product_page_compares_figures_before_and_after_the_first_assistance(
+    officer_a_client, officer_a, dinas
+):
+    product = ProductFactory(name="Gerabah Bumijaya")
+    for year, quarter, turnover in [(2025, 1, 25_000_000), (2025, 3, 34_000_000), (2026, 2, 52_000_000)]:
+        OutcomeRecord.objects.create(
+            product=product,
+            year=year,
+            quarter=quarter,
+            production_volume=800,
+            volume_unit="buah",
+            turnover=turnover,
+            workers=18,
+            markets_reached=3,
+            recorded_by=officer_a,
+        )
+    deliver(programme(budget=100_000_000), dinas, product=product, value=85_000_000)  # 2026-04-01
+    response = officer_a_client.get(product.get_absolute_url())
+    comparison = response.context["comparison"]
+    assert (comparison["before"].period_label, comparison["after"].period_label) == ("2025 TIII", "2026 TII")
+    html = response.content.decode()
+    assert "Rp\u00a034.000.000" in html
+    assert "Rp\u00a052.000.000" in html
+
+
+# --- overdue and timelines --------------------------------------------------------------------------------
+
+
+def designate(product, officer, dinas):
+    proposal = product_services.designation_propose(product=product, proposed_by=officer, year=2025)
+    return product_services.designation_approve(
+        designation=proposal,
+        decided_by=dinas,
+        decree_number="SK-1",
+        decree_date=datetime.date(2025, 4, 14),
+        expected_current_id=None,
+    )
+
+
+def test_overdue_lists_unvisited_flagships_and_late_next_actions(
+    officer_a_client, officer_a, dinas, settings
+):
+    settings.OVOP_MENTORING_DAYS = 60
+    today = datetime.date.today()
+    visited = ProductFactory(name="Dikunjungi")
+    designate(visited, officer_a, dinas)
+    stale = ProductFactory(name="Lama tak dikunjungi", village_id="36.04.09.2002")
+    designate(stale, officer_a, dinas)
+    ProductFactory(name="Bukan unggulan", village_id="36.04.09.2003")
+    MentoringVisit.objects.create(
+        product=visited,
+        visited_on=today - datetime.timedelta(days=10),
+        officer=officer_a,
+        findings="ok",
+        next_action="Kemasan",
+        next_action_due=today - datetime.timedelta(days=1),
+    )
+    MentoringVisit.objects.create(
+        product=stale, visited_on=today - datetime.timedelta(days=61), officer=officer_a, findings="ok"
+    )
+    MentoringVisit.objects.create(
+        product=stale,
+        visited_on=today - datetime.timedelta(days=90),
+        officer=officer_a,
+        findings="ok",
+        next_action="Selesai",
+        next_action_due=today - datetime.timedelta(days=70),
+        next_action_done=True,
+    )
+    response = officer_a_client.get(reverse("assistance:overdue"))
+    assert [p.name for p in response.context["unvisited"]] == ["Lama tak dikunjungi"]
+    assert [v.next_action for v in response.context["actions"]] == ["Kemasan"]
+    settings.OVOP_MENTORING_DAYS = 100
+    assert list(officer_a_client.get(reverse("assistance:overdue")).context["unvisited"]) == []
+
+
+def test_flagships_without_recent_visit_is_scoped(officer_a, dinas):
+    product = ProductFactory(village_id=KRAMATWATU_VILLAGE)
+    designate(product, officer_a, dinas)
+    from villages.roles import scope_of
+
+    assert list(flagships_without_recent_visit(Product.objects.for_scope(scope_of(officer_a)), 30)) == []
+    assert list(flagships_without_recent_visit(Product.objects.for_scope(scope_of(dinas)), 30)) == [product]
+
+
+def test_the_timelines_merge_every_kind_of_event_in_date_order(officer_a, dinas):
+    product = ProductFactory()
+    designate(product, officer_a, dinas)
+    deliver(programme(), dinas, product=product)  # 2026-04-01
+    MentoringVisit.objects.create(
+        product=product, visited_on=datetime.date(2026, 5, 2), officer=officer_a, findings="ok"
+    )
+    from products.models import AssessmentCriterion
+
+    product_services.assessment_record(
+        product=product,
+        assessor=dinas,
+        assessed_on=datetime.date(2025, 12, 1),
+        points={c.pk: c.max_points for c in AssessmentCriterion.objects.all()},
+    )
+    events = product_timeline(product)
+    days = [e.day for e in events]
+    assert days == sorted(days, reverse=True)
+    assert {e.kind for e in events} == {"designation", "delivery", "visit", "assessment"}
+    kinds = [e.kind for e in events]
+    assert kinds.index("visit") < kinds.index("delivery") < kinds.index("assessment")  # May, April, December
+    assert [e.kind for e in village_timeline(product.village)] == [e.kind for e in events]
+
+
+def test_the_public_summary_shows_kinds_and_years_but_no_amounts_unless_allowed(dinas, settings):
+    product = ProductFactory()
+    deliver(programme(), dinas, product=product)
+    deliver(programme(name="Planned", kind="pemasaran"), dinas, product=product, status="planned")
+    summary = public_assistance_summary(product)
+    assert summary == [{"kind": "Kemasan", "year": 2026, "total": None}]
+    settings.OVOP_PUBLIC_ASSISTANCE_AMOUNTS = True
+    assert public_assistance_summary(product)[0]["total"] == 10_000_000
