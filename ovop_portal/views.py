@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from assistance.summaries import product_assistance, village_assistance
+from assistance.summaries import product_assistance, public_assistance_summary, village_assistance
 from products.access import product_for_official
 from products.forms import PhotoForm
 from products.models import (
@@ -60,7 +60,13 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     others = village.products.published().select_related("category").order_by("name")
     if flagship:
         others = others.exclude(pk=flagship.product_id)
-    context = {"village": village, "flagship": flagship, "other_products": others}
+    summary = public_assistance_summary(flagship.product) if flagship else []
+    context = {
+        "village": village,
+        "flagship": flagship,
+        "other_products": others,
+        "assistance_summary": summary,
+    }
     return render(request, "villages/village_detail.html", context)
 
 

@@ -513,3 +513,15 @@ def test_the_public_summary_shows_kinds_and_years_but_no_amounts_unless_allowed(
     assert summary == [{"kind": "Kemasan", "year": 2026, "total": None}]
     settings.OVOP_PUBLIC_ASSISTANCE_AMOUNTS = True
     assert public_assistance_summary(product)[0]["total"] == 10_000_000
+
+
+def test_the_public_village_page_shows_the_flagships_assistance_without_amounts_or_officers(
+    client, officer_a, dinas
+):
+    product = ProductFactory(name="Gerabah Bumijaya")
+    designate(product, officer_a, dinas)
+    deliver(programme(), dinas, product=product, value=12_345_678)
+    html = client.get(reverse("villages:village_detail", args=[BUMIJAYA])).content.decode()
+    assert "Kemasan (2026)" in html
+    assert "12.345.678" not in html
+    assert dinas.username not in html
