@@ -110,17 +110,25 @@ def _product_form(request: HttpRequest, product: Product) -> HttpResponse:
 @official_required
 def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
     product = product_for_official(scope_of(request.user), pk)
-    if request.method == "POST":
-        try:
-            services.product_delete(product=product)
-        except DeletionRefused as refusal:
-            messages.error(request, refusal.message)
-            return redirect(product)
-        messages.success(request, _("Produk %(name)s dihapus.") % {"name": product.name})
-        return redirect("products:product_list")
-    return render(
-        request, "products/confirm_delete.html", {"object": product, "cancel_url": product.get_absolute_url()}
+    done = _("Produk %(name)s dihapus.") % {"name": product.name}
+    return _confirm_delete(
+        request, product, lambda: services.product_delete(product=product), done, "product_list"
     )
+
+
+def _confirm_delete(request: HttpRequest, obj, delete, done_message: str, list_name: str) -> HttpResponse:
+    """GET asks for confirmation; POST deletes, or explains what still uses the object."""
+    if request.method != "POST":
+        return render(
+            request, "products/confirm_delete.html", {"object": obj, "cancel_url": obj.get_absolute_url()}
+        )
+    try:
+        delete()
+    except DeletionRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(obj)
+    messages.success(request, done_message)
+    return redirect(f"products:{list_name}")
 
 
 @official_required
@@ -207,18 +215,9 @@ def _producer_form(request: HttpRequest, producer: Producer) -> HttpResponse:
 @official_required
 def producer_delete(request: HttpRequest, pk: int) -> HttpResponse:
     producer = producer_for_official(scope_of(request.user), pk)
-    if request.method == "POST":
-        try:
-            services.producer_delete(producer=producer)
-        except DeletionRefused as refusal:
-            messages.error(request, refusal.message)
-            return redirect(producer)
-        messages.success(request, _("Produsen %(name)s dihapus.") % {"name": producer.business_name})
-        return redirect("products:producer_list")
-    return render(
-        request,
-        "products/confirm_delete.html",
-        {"object": producer, "cancel_url": producer.get_absolute_url()},
+    done = _("Produsen %(name)s dihapus.") % {"name": producer.business_name}
+    return _confirm_delete(
+        request, producer, lambda: services.producer_delete(producer=producer), done, "producer_list"
     )
 
 
