@@ -1,3 +1,4 @@
+import importlib
 from io import StringIO
 
 import pytest
@@ -28,7 +29,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def regions(transactional_db):
-    """For transactional tests: the flush between them empties the tables, so load again."""
+    """For transactional tests: a flush between them empties every table, including the rows the data
+    migrations wrote (roles, categories, rubric), so put those back and load the regions again."""
+    from django.apps import apps
+
+    for module, function in [
+        ("villages.migrations.0002_roles", "create_groups"),
+        ("products.migrations.0002_seed_categories", "seed"),
+        ("products.migrations.0004_seed_rubric", "seed"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
     call_command("load_regions", "36.04", stdout=StringIO())
 
 
