@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from products.admin import ProductDistrictFilter
 
@@ -48,15 +49,20 @@ class DeliveryAdminForm(forms.ModelForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "fiscal_year", "budget", "funding_source", "status"]
     list_filter = ["fiscal_year", "kind", "funding_source", "status"]
     search_fields = ["name", "agency"]
     inlines = [DeliveryInline]
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # simple_history would call select_related() with no field for a model without foreign keys,
+        # which Django 6.1 deprecates; the person who made each change is all there is to join.
+        return history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(SimpleHistoryAdmin):
     form = DeliveryAdminForm
     list_display = ["programme", "village", "product", "delivered_on", "value", "status"]
     list_filter = ["status", "programme__kind", "programme__fiscal_year", ProductDistrictFilter]

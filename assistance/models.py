@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from products.models import Designation, Producer, Product
 from villages.models import Village
@@ -74,6 +75,12 @@ class Programme(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = ProgrammeQuerySet.as_manager()
+    # Who changed what and when; updated_at would only repeat the record's own time.
+    history = HistoricalRecords(
+        verbose_name=_("riwayat program bantuan"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat program bantuan"),
+        excluded_fields=["updated_at"],
+    )
 
     class Meta:
         ordering = ["-fiscal_year", "name", "pk"]
@@ -153,6 +160,11 @@ class Delivery(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = DeliveryQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("riwayat penyaluran bantuan"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat penyaluran bantuan"),
+        excluded_fields=["updated_at"],
+    )
 
     class Meta:
         ordering = ["-delivered_on", "-pk"]

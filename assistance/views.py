@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from products.access import producer_for_official, product_for_official
+from products.history import change_history
 from products.models import Producer, Product
 from villages.access import dinas_required, official_required, village_for_official
+from villages.models import Village
 from villages.roles import scope_of
 from villages.views import paginate
 
@@ -45,6 +47,13 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reached": reached,
         "percent": round(100 * programme.committed / programme.budget, 1) if programme.budget else 0,
         "can_manage": scope.is_dinas,
+        # Deliveries' history follows the page's rule: only those to villages in the official's area.
+        "change_history": change_history(
+            Programme.history.filter(id=programme.pk),
+            Delivery.history.filter(
+                programme_id=programme.pk, village_id__in=Village.objects.for_scope(scope).values("pk")
+            ),
+        ),
     }
     return render(request, "assistance/programme_detail.html", context)
 

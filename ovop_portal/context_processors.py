@@ -9,5 +9,6 @@ def portal(request: HttpRequest) -> dict:
     # Lazy: pages that do not show the regency's name never query it.
     return {
         "OVOP_REGENCY_CODE": settings.OVOP_REGENCY_CODE,
+        "cooloff_hours": settings.AXES_COOLOFF_TIME,
         "service_regency": SimpleLazyObject(Regency.objects.service_regency),
     }

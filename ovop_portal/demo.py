@@ -178,6 +178,11 @@ def demo_photo(title: str, colour: tuple[int, int, int], seed: int) -> SimpleUpl
     return SimpleUploadedFile(f"{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+# Tableware (kendi, plates) is "barang gunaan" under the halal product law (UU 33/2014), so a pottery
+# centre may hold a halal certificate too. The number is illustrative like every demo document.
+HALAL_TABLEWARE = {"Gerabah Bumijaya"}
+
+
 def _documents(product: Product, producers: list[Producer], today: datetime.date, index: int) -> None:
     for n, producer in enumerate(producers):
         if not producer.legality_documents.exists():
@@ -187,7 +192,8 @@ def _documents(product: Product, producers: list[Producer], today: datetime.date
                 number=producer.nib,
                 issued_on=today - datetime.timedelta(days=400 + n),
             )
-    if product.legality_documents.exists() or product.category.slug not in ("makanan-olahan", "minuman"):
+    is_food = product.category.slug in ("makanan-olahan", "minuman")
+    if product.legality_documents.exists() or not (is_food or product.name in HALAL_TABLEWARE):
         return
     LegalityDocument.objects.create(
         product=product,
@@ -195,6 +201,8 @@ def _documents(product: Product, producers: list[Producer], today: datetime.date
         number=f"ID36110000{index:06d}",
         issued_on=today - datetime.timedelta(days=500),
     )
+    if not is_food:
+        return
     # One product's SPP-IRT expires soon, another's has already expired: the lists have something to show.
     expires = today + datetime.timedelta(days=30) if index % 2 == 0 else today - datetime.timedelta(days=20)
     LegalityDocument.objects.create(

@@ -73,6 +73,13 @@ if not re.fullmatch(r"\d{2}\.\d{2}", OVOP_REGENCY_CODE):
 OVOP_MENTORING_DAYS = env_int("OVOP_MENTORING_DAYS", 90)
 # Whether the public product page may show assistance amounts (never officers' names).
 OVOP_PUBLIC_ASSISTANCE_AMOUNTS = env_bool("OVOP_PUBLIC_ASSISTANCE_AMOUNTS", False)
+# Seconds an anonymous public page stays in the cache (writes invalidate it at once, see cache.py).
+OVOP_PUBLIC_CACHE_SECONDS = env_int("OVOP_PUBLIC_CACHE_SECONDS", 600)
+# Map tiles behind the public map ({z}/{x}/{y} template); empty: no tiles, the places still show.
+OVOP_MAP_TILE_URL = env_str("OVOP_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+OVOP_MAP_ATTRIBUTION = env_str("OVOP_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+if OVOP_MAP_TILE_URL and not re.match(r"https://[^/{}]+/", OVOP_MAP_TILE_URL):
+    raise ImproperlyConfigured(f"OVOP_MAP_TILE_URL must be an https:// URL, not {OVOP_MAP_TILE_URL!r}")
 OVOP_REGION_FILE = Path(env_str("OVOP_REGION_FILE", str(BASE_DIR / "data" / "wilayah" / "wilayah_id.csv.gz")))
 
 INSTALLED_APPS = [
@@ -84,9 +91,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "import_export",
+    "simple_history",
+    "axes",
     "villages",
     "products",
     "assistance",
@@ -102,8 +113,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change in the audit trail (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ovop_portal.urls"
@@ -140,22 +155,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# JSON that keeps microseconds, for backups (ovop_portal/backup.py).
+SERIALIZATION_MODULES = {"exactjson": "ovop_portal.serializers"}
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ovop_portal.cache_backends.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ovop",
+            # Fail fast when Redis is down, instead of holding the request.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    # Sessions in Redis, written through to the database: every app server shares them, and they
+    # survive a Redis restart or outage.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account and address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout (django-axes): after this many failures the account is locked from that address.
+AXES_FAILURE_LIMIT = env_int("OVOP_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("OVOP_LOGIN_LOCKOUT_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -172,7 +210,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -195,7 +233,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # The map's tile server (its origin only) is the one outside source, for images.
+    "img-src": [CSP.SELF, "data:", *re.findall(r"^https://[^/]+", OVOP_MAP_TILE_URL)],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -216,8 +255,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDS", 60 * 60 * 8)
+# Office computers are shared: a sign-in ends when the browser closes, and after the age above anyway.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The lockout counts the visitor's address, not the proxy's.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LOGGING = {
     "version": 1,

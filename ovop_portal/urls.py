@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from products import urls as products_urls
 from villages import views as region_views
 
-from . import views
+from . import dashboard, public, spreadsheets, views
+from .sitemaps import SITEMAPS
 
 officials_patterns = (
-    [path("", views.officials_home, name="home")],
+    [
+        path("", views.officials_home, name="home"),
+        path("dasbor/", dashboard.dashboard, name="dashboard"),
+        path("dasbor/kelengkapan/", dashboard.completeness, name="completeness"),
+        path("rekap/", dashboard.recap, name="recap"),
+    ],
     "officials",
 )
 
@@ -17,11 +24,23 @@ officials_patterns = (
 region_patterns = (
     [
         path("kecamatan/", region_views.district_list, name="district_list"),
-        path("kecamatan/<str:code>/", views.district_detail, name="district_detail"),
+        path("kecamatan/<str:code>/", public.district_detail, name="district_detail"),
         path("desa/", region_views.village_list, name="village_list"),
-        path("desa/<str:code>/", views.village_detail, name="village_detail"),
+        path("desa/<str:code>/", public.village_detail, name="village_detail"),
     ],
     "villages",
+)
+
+catalogue_patterns = (
+    [
+        path("produk/", public.catalogue, name="list"),
+        path("produk/<slug:slug>/", public.product_page, name="product"),
+        path("produk/<slug:slug>/label/", public.product_label, name="label"),
+        path("produk/<slug:slug>/qr.<str:kind>", public.product_qr, name="qr"),
+        path("kategori/<slug:slug>/", public.category_page, name="category"),
+        path("peta/", public.map_page, name="map"),
+    ],
+    "catalogue",
 )
 
 # The officials' product and village pages show assistance too, so they are composed here.
@@ -35,15 +54,27 @@ product_patterns = (
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public.home, name="home"),
     path("", include(region_patterns)),
+    path("", include(catalogue_patterns)),
+    path("bahasa/<str:code>/", public.choose_language, name="choose_language"),
+    path("robots.txt", public.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("petugas/", include(officials_patterns)),
     path("petugas/", include(product_patterns)),
     path("petugas/bantuan/", include("assistance.urls")),
+    path("petugas/", include((spreadsheets.urlpatterns, "spreadsheets"))),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler500 = "ovop_portal.errors.server_error"

@@ -1,11 +1,11 @@
-"""Pages that compose every app: the home page and the public region pages that show products."""
+"""Officials' pages that compose every app (the public pages are in public.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from assistance.summaries import product_assistance, public_assistance_summary, village_assistance
+from assistance.summaries import product_assistance, village_assistance
 from products.access import product_for_official
 from products.forms import PhotoForm
 from products.models import (
@@ -19,55 +19,8 @@ from products.models import (
 )
 from products.views import product_page_context, village_registry_context
 from villages.access import official_required, village_for_official
-from villages.models import District, Village
+from villages.models import Village
 from villages.roles import scope_of
-from villages.views import paginate
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    village_counts = Village.objects.in_service_area().aggregate(
-        desa_count=Count("code", filter=Q(kind=Village.Kind.DESA)),
-        kelurahan_count=Count("code", filter=Q(kind=Village.Kind.KELURAHAN)),
-    )
-    context = {"district_count": District.objects.in_service_area().count(), **village_counts}
-    return render(request, "home.html", context)
-
-
-def public_flagships():
-    """Approved designations of published products: the only flagships the public sees."""
-    return Designation.objects.approved().filter(product__status=Product.Status.PUBLISHED)
-
-
-def district_detail(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_object_or_404(District.objects.in_service_area().with_village_counts(), code=code)
-    query = request.GET.get("q", "")[:100]
-    flagship = public_flagships().filter(village=OuterRef("pk"))
-    villages = (
-        district.villages.search(query)
-        .annotate(flagship_name=Subquery(flagship.values("product__name")[:1]))
-        .order_by("name")
-    )
-    return render(
-        request,
-        "villages/district_detail.html",
-        {"district": district, "page_obj": paginate(request, villages), "query": query},
-    )
-
-
-def village_detail(request: HttpRequest, code: str) -> HttpResponse:
-    village = get_object_or_404(Village.objects.in_service_area().for_detail(), code=code)
-    flagship = public_flagships().filter(village=village).select_related("product__category").first()
-    others = village.products.published().select_related("category").order_by("name")
-    if flagship:
-        others = others.exclude(pk=flagship.product_id)
-    summary = public_assistance_summary(flagship.product) if flagship else []
-    context = {
-        "village": village,
-        "flagship": flagship,
-        "other_products": others,
-        "assistance_summary": summary,
-    }
-    return render(request, "villages/village_detail.html", context)
 
 
 @official_required

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from villages.admin import ServiceAreaDistrictFilter
 
@@ -63,7 +64,7 @@ class ProductProducerInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SimpleHistoryAdmin):
     list_display = ["name", "village", "category", "status", "is_demo", "updated_at"]
     list_filter = ["status", "category", ProductDistrictFilter, "is_demo"]
     list_select_related = ["village", "category"]
@@ -75,7 +76,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Producer)
-class ProducerAdmin(admin.ModelAdmin):
+class ProducerAdmin(SimpleHistoryAdmin):
     list_display = ["business_name", "owner_name", "kind", "village", "nib", "contact_consent"]
     list_filter = ["kind", "contact_consent", ProductDistrictFilter, "is_demo"]
     list_select_related = ["village"]
@@ -85,7 +86,7 @@ class ProducerAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalityDocument)
-class LegalityDocumentAdmin(admin.ModelAdmin):
+class LegalityDocumentAdmin(SimpleHistoryAdmin):
     list_display = ["kind", "number", "product", "producer", "issued_on", "expires_on"]
     list_filter = ["kind"]
     list_select_related = ["product", "producer"]
@@ -95,7 +96,7 @@ class LegalityDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(admin.ModelAdmin):
+class DesignationAdmin(SimpleHistoryAdmin):
     """Admins may correct any field; the database still refuses a second approved flagship."""
 
     list_display = ["product", "village", "status", "year", "decree_number", "decree_date", "decided_at"]

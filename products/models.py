@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from villages.models import Village
 from villages.roles import Scope
@@ -63,6 +64,9 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:category", args=[self.slug])
 
 
 class ProducerQuerySet(models.QuerySet):
@@ -133,6 +137,13 @@ class Producer(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = ProducerQuerySet.as_manager()
+    # Who changed what and when (the officials' pages and the admin show it). A change's own time
+    # is the record's history_date, so updated_at would only repeat it.
+    history = HistoricalRecords(
+        verbose_name=_("riwayat produsen (UMKM)"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat produsen (UMKM)"),
+        excluded_fields=["updated_at"],
+    )
 
     class Meta:
         ordering = ["business_name", "pk"]
@@ -191,6 +202,50 @@ class ProductQuerySet(models.QuerySet):
             | Q(village__name__icontains=query)
             | Q(producers__business_name__icontains=query)
         ).distinct()
+
+    def public(self) -> "ProductQuerySet":
+        """What the public may see: published products of the served regency."""
+        return self.published().filter(village__district__regency_id=settings.OVOP_REGENCY_CODE)
+
+    def with_public_flagship(self) -> "ProductQuerySet":
+        """`is_flagship` and `flagship_year`: whether the product is its village's approved flagship."""
+        approved = Designation.objects.approved().filter(product=OuterRef("pk"))
+        return self.annotate(
+            is_flagship=Exists(approved), flagship_year=models.Subquery(approved.values("year")[:1])
+        )
+
+    def with_stars(self, on: datetime.date | None = None) -> "ProductQuerySet":
+        """`stars` and `assessed_on` of the latest assessment still valid (36 months), or None."""
+        cutoff = add_months(on or today(), -ASSESSMENT_VALID_MONTHS)
+        latest = Assessment.objects.filter(product=OuterRef("pk"), assessed_on__gt=cutoff).order_by(
+            "-assessed_on", "-pk"
+        )
+        return self.annotate(
+            stars=models.Subquery(latest.values("stars")[:1]),
+            assessed_on=models.Subquery(latest.values("assessed_on")[:1]),
+        )
+
+    def with_valid_legality(self, kind: str) -> "ProductQuerySet":
+        """Products holding a valid document of this kind, themselves or through one of their producers."""
+        documents = LegalityDocument.objects.valid().filter(kind=kind)
+        return self.filter(
+            Exists(documents.filter(product=OuterRef("pk")))
+            | Exists(documents.filter(producer__products=OuterRef("pk")))
+        )
+
+    def for_catalogue(self) -> "ProductQuerySet":
+        """Product cards: place, category, flagship and stars in one query, plus one query for the
+        cover photos (a card shows only the cover's small rendition)."""
+        return (
+            self.select_related("village__district", "category")
+            .with_public_flagship()
+            .with_stars()
+            .prefetch_related(
+                models.Prefetch(
+                    "photos", queryset=ProductPhoto.objects.filter(is_cover=True), to_attr="cover_photos"
+                )
+            )
+        )
 
     def legality_missing(self) -> "ProductQuerySet":
         return self.filter(~Exists(LegalityDocument.objects.filter(product=OuterRef("pk"))))
@@ -255,10 +310,20 @@ class Product(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     is_demo = models.BooleanField(_("data contoh"), default=False)
+    # What the public search looks in: names of the product, its place, category and producers, and
+    # its story, lower-cased. Derived data, kept by products.search.search_refresh (see signals.py).
+    search_text = models.TextField(_("teks pencarian"), blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = ProductQuerySet.as_manager()
+    # search_text is derived (rewritten by bulk_update, without history) and updated_at repeats the
+    # record's own time: neither is a change anyone made.
+    history = HistoricalRecords(
+        verbose_name=_("riwayat produk"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat produk"),
+        excluded_fields=["search_text", "updated_at"],
+    )
 
     class Meta:
         ordering = ["name", "pk"]
@@ -289,6 +354,15 @@ class Product(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("products:product_detail", args=[self.pk])
 
+    def get_public_url(self) -> str:
+        return reverse("catalogue:product", args=[self.slug])
+
+    @property
+    def cover(self) -> "ProductPhoto | None":
+        """The cover photo, from for_catalogue()'s prefetch (never a query of its own)."""
+        covers = getattr(self, "cover_photos", None)
+        return covers[0] if covers else None
+
     def clean(self) -> None:
         super().clean()
         if self.price_min is not None and self.price_max is not None and self.price_max < self.price_min:
@@ -297,7 +371,8 @@ class Product(models.Model):
             )
 
     def _unique_slug(self) -> str:
-        base = slugify(f"{self.name} {self.village.name}")[:160] or "produk"
+        name, village = slugify(self.name), slugify(self.village.name)
+        base = (name if village in name else f"{name}-{village}")[:160].strip("-") or "produk"
         slug, n = base, 2
         while Product.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
@@ -369,6 +444,11 @@ class LegalityDocument(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = LegalityDocumentQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("riwayat dokumen legalitas"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat dokumen legalitas"),
+        excluded_fields=["updated_at"],
+    )
 
     class Meta:
         ordering = ["expires_on", "kind", "pk"]
@@ -496,6 +576,20 @@ class DesignationQuerySet(models.QuerySet):
         )
 
 
+def designation_actor(instance: "Designation", request=None, **kwargs):
+    """Who made a change to a designation, for its history: the signed-in user of the request; outside
+    a request (a command or script calling products.services), the person the designation itself names
+    for the step it has reached, whom the services always set."""
+    if request is not None:
+        return request.user
+    Status = Designation.Status
+    if instance.status in (Status.APPROVED, Status.REJECTED):
+        return instance.decided_by
+    if instance.status == Status.ENDED:
+        return instance.ended_by
+    return instance.proposed_by
+
+
 class Designation(models.Model):
     """The designation of a village's flagship product: proposed, then approved or rejected, later ended.
 
@@ -559,6 +653,11 @@ class Designation(models.Model):
     )
 
     objects = DesignationQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("riwayat penetapan produk unggulan"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat penetapan produk unggulan"),
+        get_user=designation_actor,
+    )
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]

@@ -32,6 +32,7 @@ from .forms import (
     ProposeForm,
     ReasonForm,
 )
+from .history import change_history
 from .models import (
     AssessmentCriterion,
     Designation,
@@ -67,6 +68,11 @@ def product_page_context(product: Product, photo_form: PhotoForm) -> dict:
         "photo_form": photo_form,
         "assessments": product.assessments.for_product_page(),
         "designations": product.designations.for_history(),
+        "change_history": change_history(
+            Product.history.filter(id=product.pk),
+            LegalityDocument.history.filter(product_id=product.pk),
+            Designation.history.filter(product_id=product.pk),
+        ),
     }
 
 
@@ -186,6 +192,10 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "producer": producer,
         "products": producer.products.select_related("village", "category").all(),
         "documents": producer.legality_documents.all(),
+        "change_history": change_history(
+            Producer.history.filter(id=producer.pk),
+            LegalityDocument.history.filter(producer_id=producer.pk),
+        ),
     }
     return render(request, "products/producer_detail.html", context)
 
@@ -275,6 +285,7 @@ def village_registry_context(request: HttpRequest, village: Village) -> dict:
         "current": next((d for d in history if d.status == Designation.Status.APPROVED), None),
         "proposals": [d for d in history if d.status == Designation.Status.PROPOSED],
         "can_decide": scope_of(request.user).is_dinas,
+        "change_history": change_history(Designation.history.filter(village_id=village.code)),
     }
 
 

@@ -1,6 +1,7 @@
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from .models import District, Village
 
@@ -12,6 +13,7 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+@require_GET
 def district_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     districts = District.objects.in_service_area().search(query).with_village_counts().order_by("name")
@@ -22,6 +24,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def village_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     villages = Village.objects.in_service_area().search(query).for_list().order_by("name", "code")

@@ -269,9 +269,10 @@ def test_programme_page_query_count_is_fixed(dinas_client, dinas, django_assert_
     prog = programme()
     for village in VILLAGES[:3]:
         deliver(prog, dinas, village=village, value=5_000_000, product=None)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         # 1 session, 2 user, 3 groups, 4 programme with totals, 5 villages and products reached,
-        # 6 the served regency, 7 deliveries with village, kecamatan, product, producer, officer
+        # 6 programme's change history, 7 deliveries' change history (products.history),
+        # 8 the served regency, 9 deliveries with village, kecamatan, product, producer, officer
         response = dinas_client.get(prog.get_absolute_url())
     assert len(response.context["deliveries"]) == 3
     assert response.context["reached"]["villages"] == 3

@@ -48,8 +48,9 @@ def test_drafts_are_never_shown_to_the_public_even_when_designated(client, offic
 
 def test_the_kecamatan_page_lists_each_villages_flagship(client, officer_a, dinas, django_assert_num_queries):
     designate(ProductFactory(name="Gerabah Bumijaya"), officer_a, dinas)
-    with django_assert_num_queries(4):
-        # 1 the kecamatan with counts, 2 the served regency, 3 paginator count, 4 villages with flagship name
+    with django_assert_num_queries(5):
+        # 1 the kecamatan with counts, 2 its flagship count, 3 paginator count, 4 villages with flagship
+        # name and link, 5 the served regency (header)
         response = client.get(reverse("villages:district_detail", args=["36.04.09"]))
     flagships = {v.code: v.flagship_name for v in response.context["page_obj"]}
     assert flagships[BUMIJAYA] == "Gerabah Bumijaya"

@@ -395,9 +395,10 @@ def test_producer_list_query_count_is_fixed(dinas_client, django_assert_num_quer
 def test_village_registry_query_count_is_fixed(officer_a_client, django_assert_num_queries, legality_mix):
     for product in Product.objects.filter(village_id=BUMIJAYA):
         product.producers.add(ProducerFactory())
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         # 1 session, 2 user, 3 groups, 4 officer areas, 5 the village, 6 its designations with their
-        # products and people, 7 the served regency (header), 8 products with category, 9 their legality
-        # documents, 10 their producers, 11 the village's producers, 12 their legality documents,
-        # 13 deliveries to the village with programme and product
+        # products and people, 7 its designations' change history (products.history), 8 the served
+        # regency (header), 9 products with category, 10 their legality documents, 11 their producers,
+        # 12 the village's producers, 13 their legality documents, 14 deliveries to the village with
+        # programme and product
         officer_a_client.get(reverse("products:village_registry", args=[BUMIJAYA]))

@@ -5,8 +5,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_shows_the_regency_and_its_counts(client, django_assert_num_queries):
-    with django_assert_num_queries(3):
-        # 1 the served regency (header), 2 kecamatan count, 3 desa and kelurahan counts
+    with django_assert_num_queries(6):
+        # 1 desa and kelurahan counts, 2 flagship count, 3 kecamatan with flagship counts,
+        # 4 featured flagships (none, so no cover photo query), 5 categories with products, 6 the regency
         response = client.get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -33,8 +34,9 @@ def test_the_kecamatan_list_is_searchable_by_name_and_code(client):
 
 
 def test_a_kecamatan_page_lists_its_villages(client, django_assert_num_queries):
-    with django_assert_num_queries(4):
-        # 1 the kecamatan with counts, 2 the served regency, 3 paginator count, 4 the villages
+    with django_assert_num_queries(5):
+        # 1 the kecamatan with counts, 2 its flagship count, 3 paginator count, 4 the villages,
+        # 5 the served regency
         response = client.get(reverse("villages:district_detail", args=["36.04.09"]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -78,9 +80,9 @@ def test_a_search_that_finds_nothing_says_so_and_escapes_the_query(client):
 
 
 def test_the_village_page_shows_its_code_kind_and_kecamatan(client, django_assert_num_queries):
-    with django_assert_num_queries(4):
-        # 1 the village with kecamatan, regency and province, 2 its public flagship,
-        # 3 its other published products, 4 the served regency
+    with django_assert_num_queries(3):
+        # 1 the village with kecamatan, regency and province, 2 its published products (none, so no
+        # photo, producer or assistance queries), 3 the served regency
         response = client.get(reverse("villages:village_detail", args=["36.04.09.2009"]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -101,7 +103,7 @@ def test_a_village_outside_the_served_regency_is_404(client):
 
 def test_the_pages_switch_to_english_and_keep_the_page(client):
     page = reverse("villages:district_detail", args=["36.04.09"])
-    response = client.post(reverse("set_language"), {"language": "en", "next": page})
+    response = client.get(reverse("choose_language", args=["en"]), {"next": page})
     assert response.status_code == 302
     assert response["Location"] == page
     english = client.get(page)
@@ -110,9 +112,9 @@ def test_the_pages_switch_to_english_and_keep_the_page(client):
 
 
 def test_the_language_switch_is_on_every_page(client):
-    html = client.get(reverse("home")).content.decode()
-    assert 'action="/i18n/setlang/"' in html
-    assert 'value="en"' in html
+    for url in [reverse("home"), reverse("catalogue:list"), reverse("villages:village_list")]:
+        html = client.get(url).content.decode()
+        assert f'href="/bahasa/en/?next={url.replace("/", "%2F")}"' in html
 
 
 def test_officials_home_needs_sign_in(client):
@@ -140,13 +142,16 @@ def test_pages_send_a_content_security_policy_of_own_assets_only(client):
     policy = client.get(reverse("home"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
-    assert "http" not in policy
+    assert "style-src 'self'" in policy
+    # The one outside source: the map's tile server, for images only.
+    outside = [part for part in policy.split(";") if "http" in part]
+    assert outside == [" img-src 'self' data: https://tile.openstreetmap.org"]
 
 
 def test_an_english_browser_still_gets_indonesian_until_it_chooses(client):
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="id">' in html
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.get(reverse("choose_language", args=["en"]), {"next": "/"})
     assert '<html lang="en">' in client.get(reverse("home")).content.decode()
 
 

@@ -1,0 +1,37 @@
+"""Keeps products' search text (derived data, like a cache) right whoever writes: forms, admin,
+imports, scripts. The conventions allow signals for exactly this kind of upkeep."""
+
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+
+from .models import Category, Producer, Product
+from .search import search_refresh
+
+
+@receiver(post_save, sender=Product)
+def _product_saved(sender, instance: Product, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        search_refresh([instance.pk])
+
+
+@receiver(m2m_changed, sender=Product.producers.through)
+def _producers_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if reverse and action == "pre_clear":  # producer.products.clear(): remember whom it concerns
+        instance._search_cleared = list(instance.products.values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove", "post_clear"}:
+        if not reverse:
+            search_refresh([instance.pk])
+        else:
+            search_refresh(getattr(instance, "_search_cleared", []) if pk_set is None else pk_set)
+
+
+@receiver(post_save, sender=Producer)
+def _producer_saved(sender, instance: Producer, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        search_refresh(instance.products.all())
+
+
+@receiver(post_save, sender=Category)
+def _category_saved(sender, instance: Category, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        search_refresh(instance.products.all())
