@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from products.models import Designation, Producer, Product
-from villages.models import Village
+from villages.models import Village, service_area
 from villages.roles import Scope
 
 MAX_RUPIAH = 10**15
@@ -105,7 +105,7 @@ class DeliveryQuerySet(models.QuerySet):
         return self.exclude(status=Delivery.Status.CANCELLED)
 
     def for_scope(self, scope: Scope) -> "DeliveryQuerySet":
-        queryset = self.filter(village__district__regency_id=settings.OVOP_REGENCY_CODE)
+        queryset = self.filter(service_area("village__district__regency"))
         return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def for_programme_page(self) -> "DeliveryQuerySet":

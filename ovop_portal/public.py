@@ -26,7 +26,7 @@ from products.models import (
     Product,
     add_months,
 )
-from villages.models import District, Village
+from villages.models import District, Village, service_area
 from villages.views import paginate
 
 from .cache import cache_public_page
@@ -38,8 +38,7 @@ FEATURED_COUNT = 6
 def public_flagships():
     """Approved designations of published products: the only flagships the public sees."""
     return Designation.objects.approved().filter(
-        product__status=Product.Status.PUBLISHED,
-        village__district__regency_id=settings.OVOP_REGENCY_CODE,
+        service_area("village__district__regency"), product__status=Product.Status.PUBLISHED
     )
 
 
@@ -47,8 +46,7 @@ def _public_product_count() -> Count:
     return Count(
         "products",
         filter=Q(
-            products__status=Product.Status.PUBLISHED,
-            products__village__district__regency_id=settings.OVOP_REGENCY_CODE,
+            service_area("products__village__district__regency"), products__status=Product.Status.PUBLISHED
         ),
     )
 

@@ -69,6 +69,13 @@ if not re.fullmatch(r"\d{2}\.\d{2}", OVOP_REGENCY_CODE):
     raise ImproperlyConfigured(
         f"OVOP_REGENCY_CODE must be a regency code like 36.04, not {OVOP_REGENCY_CODE!r}"
     )
+# The area the portal serves: its regency by default; a province (36) or the whole country (ID) for a
+# provincial or national deployment (villages.models.service_area).
+OVOP_AREA_CODE = env_str("OVOP_AREA_CODE", OVOP_REGENCY_CODE)
+if not re.fullmatch(r"ID|\d{2}|\d{2}\.\d{2}", OVOP_AREA_CODE):
+    raise ImproperlyConfigured(
+        f"OVOP_AREA_CODE must be a regency (36.04), a province (36) or ID, not {OVOP_AREA_CODE!r}"
+    )
 # A flagship product with no mentoring visit for this many days is listed as overdue.
 OVOP_MENTORING_DAYS = env_int("OVOP_MENTORING_DAYS", 90)
 # Whether the public product page may show assistance amounts (never officers' names).

@@ -61,7 +61,7 @@ IMPORT_LISTS = {"produsen": "products:producer_list", "produk": "products:produc
 
 def _area(scope: Scope) -> str:
     """The area a file covers, for its name: the regency, or the officer's kecamatan."""
-    return settings.OVOP_REGENCY_CODE if scope.is_dinas else "_".join(sorted(scope.district_codes))
+    return settings.OVOP_AREA_CODE if scope.is_dinas else "_".join(sorted(scope.district_codes))
 
 
 def _filename(base: str, scope: Scope, fmt: str) -> str:

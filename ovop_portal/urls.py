@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include(catalogue_patterns)),
     path("bahasa/<str:code>/", public.choose_language, name="choose_language"),
     path("robots.txt", public.robots_txt, name="robots"),
+    path("healthz/", views.health, name="health"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",

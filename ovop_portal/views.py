@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from assistance.summaries import product_assistance, village_assistance
 from products.access import product_for_official
@@ -21,6 +22,13 @@ from products.views import product_page_context, village_registry_context
 from villages.access import official_required, village_for_official
 from villages.models import Village
 from villages.roles import scope_of
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for a load balancer or process monitor: the app answers, without touching the database.
+    It is also the benchmark's trivial view (bench/run.py), the ceiling of this stack."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
 
 
 @official_required

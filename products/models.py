@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from villages.models import Village
+from villages.models import Village, service_area
 from villages.roles import Scope
 
 EXPIRY_WARNING_DAYS = 90
@@ -71,7 +71,7 @@ class Category(models.Model):
 
 class ProducerQuerySet(models.QuerySet):
     def for_scope(self, scope: Scope) -> "ProducerQuerySet":
-        queryset = self.filter(village__district__regency_id=settings.OVOP_REGENCY_CODE)
+        queryset = self.filter(service_area("village__district__regency"))
         return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def search(self, query: str) -> "ProducerQuerySet":
@@ -190,7 +190,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(status=Product.Status.PUBLISHED)
 
     def for_scope(self, scope: Scope) -> "ProductQuerySet":
-        queryset = self.filter(village__district__regency_id=settings.OVOP_REGENCY_CODE)
+        queryset = self.filter(service_area("village__district__regency"))
         return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def search(self, query: str) -> "ProductQuerySet":
@@ -205,7 +205,7 @@ class ProductQuerySet(models.QuerySet):
 
     def public(self) -> "ProductQuerySet":
         """What the public may see: published products of the served regency."""
-        return self.published().filter(village__district__regency_id=settings.OVOP_REGENCY_CODE)
+        return self.published().filter(service_area("village__district__regency"))
 
     def with_public_flagship(self) -> "ProductQuerySet":
         """`is_flagship` and `flagship_year`: whether the product is its village's approved flagship."""
@@ -564,7 +564,7 @@ class DesignationQuerySet(models.QuerySet):
         return self.filter(status=Designation.Status.PROPOSED)
 
     def for_scope(self, scope: Scope) -> "DesignationQuerySet":
-        queryset = self.filter(village__district__regency_id=settings.OVOP_REGENCY_CODE)
+        queryset = self.filter(service_area("village__district__regency"))
         return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def for_awaiting_list(self) -> "DesignationQuerySet":

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -37,7 +36,7 @@ class ServiceAreaDistrictFilter(admin.SimpleListFilter):
     parameter_name = "district"
 
     def lookups(self, request, model_admin):
-        return District.objects.filter(regency_id=settings.OVOP_REGENCY_CODE).values_list("code", "name")
+        return District.objects.in_service_area().values_list("code", "name")
 
     def queryset(self, request, queryset):
         if self.value():

@@ -30,6 +30,36 @@ def _code_validator(pattern: re.Pattern, example: str) -> RegexValidator:
     )
 
 
+def service_area(regency: str) -> Q:
+    """The rows within the area this deployment serves (OVOP_AREA_CODE: a regency, a province or ID
+    for the whole country). `regency` is the lookup path from the rows to their Regency."""
+    code = settings.OVOP_AREA_CODE
+    if code == "ID":
+        return Q()
+    if PROVINCE_CODE.fullmatch(code):
+        return Q(**{f"{regency}__province": code})
+    return Q(**{regency: code})
+
+
+class NationalArea:
+    """The whole country, where a page names the area served."""
+
+    code = "ID"
+    name = "Indonesia"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def service_area_region() -> "Province | Regency | NationalArea | None":
+    """The region this deployment serves, for its name on pages; None before the regions are loaded."""
+    code = settings.OVOP_AREA_CODE
+    if code == "ID":
+        return NationalArea()
+    model = Province if PROVINCE_CODE.fullmatch(code) else Regency
+    return model.objects.filter(code=code).first()
+
+
 def latitude_field():
     # Centroid of the region's simplified boundary polygon, not an office location.
     return models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -56,12 +86,6 @@ class Province(models.Model):
         return self.name
 
 
-class RegencyManager(models.Manager):
-    def service_regency(self) -> "Regency | None":
-        """The regency this deployment serves (OVOP_REGENCY_CODE), or None before it is loaded."""
-        return self.filter(code=settings.OVOP_REGENCY_CODE).first()
-
-
 class Regency(models.Model):
     class Kind(models.TextChoices):
         KABUPATEN = "kabupaten", _("Kabupaten")
@@ -77,8 +101,6 @@ class Regency(models.Model):
     latitude = latitude_field()
     longitude = longitude_field()
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
-
-    objects = RegencyManager()
 
     class Meta:
         ordering = ["code"]
@@ -97,8 +119,8 @@ class Regency(models.Model):
 
 class DistrictQuerySet(models.QuerySet):
     def in_service_area(self) -> "DistrictQuerySet":
-        """The kecamatan of the regency this deployment serves."""
-        return self.filter(regency_id=settings.OVOP_REGENCY_CODE)
+        """The kecamatan of the area this deployment serves."""
+        return self.filter(service_area("regency"))
 
     def search(self, query: str) -> "DistrictQuerySet":
         query = query.strip()
@@ -154,7 +176,7 @@ class District(models.Model):
 
 class VillageQuerySet(models.QuerySet):
     def in_service_area(self) -> "VillageQuerySet":
-        return self.filter(district__regency_id=settings.OVOP_REGENCY_CODE)
+        return self.filter(service_area("district__regency"))
 
     def search(self, query: str) -> "VillageQuerySet":
         query = query.strip()

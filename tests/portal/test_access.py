@@ -60,6 +60,7 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "catalogue:map": (PUBLIC, None),
     "choose_language": (("302 302 302 302 302", "405 405 405 405 405"), lambda w: {"code": "en"}),
     "robots": (PUBLIC, None),
+    "health": (PUBLIC, None),
     "sitemap-index": (PUBLIC_ANY, None),
     "django.contrib.sitemaps.views.sitemap": (PUBLIC_ANY, lambda w: {"section": "produk"}),
     # sign-in
