@@ -6,7 +6,7 @@ DEV ?= DJANGO_DEBUG=true
 REGENCY ?= 36.04
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ovop
 
-.PHONY: install run demo test test-postgres lint format messages check-deploy clean
+.PHONY: install run demo test test-postgres lint format messages check-deploy clean bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## Load benchmark at national scale (PostgreSQL, Redis, gunicorn, wrk); prints the table for the README.
+bench: install
+	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,19 +23,21 @@ from products.models import (
     Assessment,
     Designation,
     LegalityDocument,
-    Producer,
     Product,
     ProductPhoto,
     VillageStatus,
     add_months,
     due_for_assessment,
+    legality_expiry_counts,
     status_counts,
     with_ovop_status,
 )
 from villages.access import official_required
-from villages.models import District, Village
+from villages.models import District, Village, summary_level
 from villages.roles import Scope, scope_of
 from villages.views import paginate
+
+from .cache import cached_figures
 
 # The five things a flagship product's public page needs, in the order the drill-down shows them.
 COMPLETENESS_CHECKS = {
@@ -56,23 +58,40 @@ def _percent(part: int, whole: int) -> float:
     return 100 * part / whole if whole else 0.0
 
 
+# What the rows of the coverage table are: kecamatan in a regency, regencies in a province, provinces
+# in the whole country. (column heading, caption)
+COVERAGE_LEVELS = {
+    "district": (_("Kecamatan"), _("Cakupan per kecamatan")),
+    "regency": (_("Kabupaten/kota"), _("Cakupan per kabupaten/kota")),
+    "province": (_("Provinsi"), _("Cakupan per provinsi")),
+}
+
+
 def coverage(scope: Scope) -> dict:
-    """Villages with an approved flagship out of all villages, overall and per kecamatan (one query)."""
-    counts = status_counts(with_ovop_status(Village.objects.for_scope(scope)))
+    """Villages with an approved flagship out of all villages, overall and per area one level below
+    the scope's (kecamatan for a regency or an officer), in one query."""
+    level = summary_level(scope)
+    counts = status_counts(with_ovop_status(Village.objects.for_scope(scope)), level=level)
+    by_district = level == "district"  # the village list filters by kecamatan
     rows = [
         {
             **row,
             "percent": _percent(row[VillageStatus.DESIGNATED], row["all"]),
-            "url": _link("products:village_list", district=row["code"], status=VillageStatus.DESIGNATED),
-            "missing_url": _link("products:village_list", district=row["code"], status=VillageStatus.NONE),
+            "url": by_district
+            and _link("products:village_list", district=row["code"], status=VillageStatus.DESIGNATED),
+            "missing_url": by_district
+            and _link("products:village_list", district=row["code"], status=VillageStatus.NONE),
         }
         for row in counts["districts"]
     ]
     total = counts["total"]
+    heading, caption = COVERAGE_LEVELS[level]
     return {
         "total": total,
         "percent": _percent(total[VillageStatus.DESIGNATED], total["all"]),
-        "districts": rows,
+        "areas": rows,
+        "heading": heading,
+        "caption": caption,
     }
 
 
@@ -176,14 +195,8 @@ def completeness_summary(scope: Scope) -> dict:
 def follow_up(scope: Scope) -> dict:
     """Expired and expiring documents, assessments due, mentoring overdue (each a count and its list)."""
     products = Product.objects.for_scope(scope)
-    documents = LegalityDocument.objects.filter(
-        Q(product__in=products) | Q(producer__in=Producer.objects.for_scope(scope))
-    ).aggregate(
-        expired=Count("pk", filter=Q(pk__in=LegalityDocument.objects.expired().values("pk"))),
-        expiring=Count("pk", filter=Q(pk__in=LegalityDocument.objects.expiring().values("pk"))),
-    )
     return {
-        **documents,
+        **legality_expiry_counts(scope),
         "expired_url": _link("products:product_list", legality="expired"),
         "expiring_url": _link("products:product_list", legality="expiring"),
         "assessments_due": due_for_assessment(products).count(),
@@ -200,7 +213,7 @@ def assistance_breakdown(scope: Scope) -> dict:
         Delivery.objects.for_scope(scope)
         .filter(status=Delivery.Status.DELIVERED)
         .values("programme__kind", "programme__fiscal_year", "programme__funding_source")
-        .annotate(total=Sum("value"), count=Count("pk"), villages=Count("village", distinct=True))
+        .annotate(total=Sum("value"), count=Count("pk"))
         .order_by()
     )
     kinds, fundings = dict(Programme.Kind.choices), dict(Programme.Funding.choices)
@@ -225,12 +238,16 @@ def assistance_breakdown(scope: Scope) -> dict:
             for key, values in ordered
         ]
 
-    programmes = Programme.objects.with_totals().order_by("-fiscal_year", "name")
+    latest = Programme.objects.order_by("-fiscal_year", "name")
     if not scope.is_dinas:  # an officer sees the programmes that reached their kecamatan
-        programmes = programmes.filter(
-            Exists(Delivery.objects.for_scope(scope).filter(programme=OuterRef("pk")))
-        )
-    programmes = list(programmes[:20])
+        latest = latest.filter(Exists(Delivery.objects.for_scope(scope).filter(programme=OuterRef("pk"))))
+    # The totals of the 20 latest programmes only: choosing them first keeps the sums off the others'
+    # deliveries (hundreds of thousands at national scale).
+    programmes = list(
+        Programme.objects.with_totals()
+        .filter(pk__in=Subquery(latest.values("pk")[:20]))
+        .order_by("-fiscal_year", "name")
+    )
     for programme in programmes:
         programme.delivered_percent = _percent(programme.delivered, programme.budget)
         programme.committed_percent = _percent(programme.committed, programme.budget)
@@ -243,13 +260,10 @@ def assistance_breakdown(scope: Scope) -> dict:
     }
 
 
-@official_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
+def dashboard_figures(scope: Scope) -> dict:
     cover = coverage(scope)
     trend = designation_trend(scope)
-    context = {
-        "scope": scope,
+    figures = {
         "coverage": cover,
         "trend": trend,
         "trend_width": max(len(trend) * 40, 120),
@@ -258,7 +272,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "follow_up": follow_up(scope),
         "assistance": assistance_breakdown(scope),
     }
-    return render(request, "officials/dashboard.html", context)
+    figures["pipeline"]["to_propose"] = list(figures["pipeline"]["to_propose"])
+    return figures
+
+
+def _scope_key(scope: Scope) -> str:
+    return "dinas" if scope.is_dinas else ",".join(sorted(scope.district_codes))
+
+
+@official_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The figures of the official's area. At national scale they take seconds to count, so they are
+    cached per area and day until a write changes what they count (ovop_portal.cache)."""
+    scope = scope_of(request.user)
+    figures = cached_figures("dashboard", _scope_key(scope), lambda: dashboard_figures(scope))
+    return render(request, "officials/dashboard.html", {"scope": scope, **figures})
 
 
 @official_required

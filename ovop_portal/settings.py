@@ -71,7 +71,7 @@ if not re.fullmatch(r"\d{2}\.\d{2}", OVOP_REGENCY_CODE):
     )
 # The area the portal serves: its regency by default; a province (36) or the whole country (ID) for a
 # provincial or national deployment (villages.models.service_area).
-OVOP_AREA_CODE = env_str("OVOP_AREA_CODE", OVOP_REGENCY_CODE)
+OVOP_AREA_CODE = env_str("OVOP_AREA_CODE") or OVOP_REGENCY_CODE
 if not re.fullmatch(r"ID|\d{2}|\d{2}\.\d{2}", OVOP_AREA_CODE):
     raise ImproperlyConfigured(
         f"OVOP_AREA_CODE must be a regency (36.04), a province (36) or ID, not {OVOP_AREA_CODE!r}"
@@ -82,6 +82,8 @@ OVOP_MENTORING_DAYS = env_int("OVOP_MENTORING_DAYS", 90)
 OVOP_PUBLIC_ASSISTANCE_AMOUNTS = env_bool("OVOP_PUBLIC_ASSISTANCE_AMOUNTS", False)
 # Seconds an anonymous public page stays in the cache (writes invalidate it at once, see cache.py).
 OVOP_PUBLIC_CACHE_SECONDS = env_int("OVOP_PUBLIC_CACHE_SECONDS", 600)
+# Seconds the officials' dashboard figures stay in the cache (writes invalidate them at once).
+OVOP_FIGURES_CACHE_SECONDS = env_int("OVOP_FIGURES_CACHE_SECONDS", 600)
 # Map tiles behind the public map ({z}/{x}/{y} template); empty: no tiles, the places still show.
 OVOP_MAP_TILE_URL = env_str("OVOP_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 OVOP_MAP_ATTRIBUTION = env_str("OVOP_MAP_ATTRIBUTION", "© OpenStreetMap contributors")

@@ -3,7 +3,7 @@ pages show makes every cached public page stale."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from assistance.models import Delivery, Programme
+from assistance.models import Delivery, MentoringVisit, Programme
 from products.models import (
     Assessment,
     Category,
@@ -15,7 +15,7 @@ from products.models import (
 )
 from villages.models import District, Village
 
-from .cache import invalidate_public_pages
+from .cache import invalidate_figures, invalidate_public_pages
 
 PUBLIC_MODELS = [
     District,
@@ -32,8 +32,16 @@ PUBLIC_MODELS = [
 ]
 
 
+# What the officials' figures (the dashboard) count besides.
+FIGURES_MODELS = [*PUBLIC_MODELS, MentoringVisit]
+
+
 def _invalidate(sender, **kwargs) -> None:
     invalidate_public_pages()
+
+
+def _invalidate_figures(sender, **kwargs) -> None:
+    invalidate_figures()
 
 
 def connect() -> None:
@@ -41,3 +49,8 @@ def connect() -> None:
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
     m2m_changed.connect(_invalidate, sender=Product.producers.through, dispatch_uid="public-cache-m2m")
+    for model in FIGURES_MODELS:
+        name = model.__name__
+        post_save.connect(_invalidate_figures, sender=model, dispatch_uid=f"figures-save-{name}")
+        post_delete.connect(_invalidate_figures, sender=model, dispatch_uid=f"figures-delete-{name}")
+    m2m_changed.connect(_invalidate_figures, sender=Product.producers.through, dispatch_uid="figures-m2m")

@@ -1,7 +1,6 @@
 """Officials' pages that compose every app (the public pages are in public.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,10 +10,9 @@ from products.access import product_for_official
 from products.forms import PhotoForm
 from products.models import (
     Designation,
-    LegalityDocument,
-    Producer,
     Product,
     due_for_assessment,
+    legality_expiry_counts,
     status_counts,
     with_ovop_status,
 )
@@ -54,14 +52,10 @@ def officials_home(request: HttpRequest) -> HttpResponse:
     context = {"scope": scope}
     if scope.is_official:
         products = Product.objects.for_scope(scope)
-        documents = LegalityDocument.objects.filter(
-            Q(product__in=products) | Q(producer__in=Producer.objects.for_scope(scope))
-        )
         context.update(
             statuses=status_counts(with_ovop_status(Village.objects.for_scope(scope)))["total"],
             awaiting=Designation.objects.for_scope(scope).proposed().count(),
-            expiring=documents.expiring().count(),
-            expired=documents.expired().count(),
+            **legality_expiry_counts(scope),
             assessments_due=due_for_assessment(products).count(),
         )
     return render(request, "officials/home.html", context)

@@ -379,15 +379,25 @@ class Product(models.Model):
         return slug
 
 
+def expired_q(on: datetime.date | None = None) -> Q:
+    """Legality documents past their expiry date."""
+    return Q(expires_on__lt=on or today())
+
+
+def expiring_q(on: datetime.date | None = None, days: int = EXPIRY_WARNING_DAYS) -> Q:
+    """Legality documents that expire within `days`."""
+    on = on or today()
+    return Q(expires_on__gte=on, expires_on__lte=on + datetime.timedelta(days=days))
+
+
 class LegalityDocumentQuerySet(models.QuerySet):
     def expired(self, on: datetime.date | None = None) -> "LegalityDocumentQuerySet":
-        return self.filter(expires_on__lt=on or today())
+        return self.filter(expired_q(on))
 
     def expiring(
         self, on: datetime.date | None = None, days: int = EXPIRY_WARNING_DAYS
     ) -> "LegalityDocumentQuerySet":
-        on = on or today()
-        return self.filter(expires_on__gte=on, expires_on__lte=on + datetime.timedelta(days=days))
+        return self.filter(expiring_q(on, days))
 
     def valid(self, on: datetime.date | None = None) -> "LegalityDocumentQuerySet":
         return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on or today()))
@@ -843,26 +853,28 @@ class AssessmentScore(models.Model):
         return f"{self.criterion_id}: {self.points}/{self.max_points}"
 
 
-def status_counts(villages: models.QuerySet) -> dict:
-    """Counts per OVOP status for the villages (annotated by with_ovop_status), overall and per kecamatan.
+# The areas a summary of villages can be grouped by: (code lookup, name lookup) from a village.
+SUMMARY_LEVELS = {
+    "district": ("district_id", "district__name"),
+    "regency": ("district__regency_id", "district__regency__name"),
+    "province": ("district__regency__province_id", "district__regency__province__name"),
+}
 
-    One query, grouped by kecamatan and status.
+
+def status_counts(villages: models.QuerySet, level: str = "district") -> dict:
+    """Counts per OVOP status for the villages (annotated by with_ovop_status), overall and per area
+    of the level (kecamatan unless told otherwise).
+
+    One query, grouped by area and status.
     """
-    rows = (
-        villages.order_by()
-        .values("district_id", "district__name", "ovop_status")
-        .annotate(n=models.Count("pk"))
-    )
+    code, name = SUMMARY_LEVELS[level]
+    rows = villages.order_by().values(code, name, "ovop_status").annotate(n=models.Count("pk"))
     total = dict.fromkeys(VillageStatus.values, 0)
     districts: dict[str, dict] = {}
     for row in rows:
         entry = districts.setdefault(
-            row["district_id"],
-            {
-                "code": row["district_id"],
-                "name": row["district__name"],
-                **dict.fromkeys(VillageStatus.values, 0),
-            },
+            row[code],
+            {"code": row[code], "name": row[name], **dict.fromkeys(VillageStatus.values, 0)},
         )
         entry[row["ovop_status"]] += row["n"]
         total[row["ovop_status"]] += row["n"]
@@ -870,6 +882,22 @@ def status_counts(villages: models.QuerySet) -> dict:
         entry["all"] = sum(entry[s] for s in VillageStatus.values)
     total["all"] = sum(total[s] for s in VillageStatus.values)
     return {"total": total, "districts": sorted(districts.values(), key=lambda d: d["name"])}
+
+
+def legality_expiry_counts(scope: Scope) -> dict:
+    """How many legality documents of the scope's products and producers have expired, and how many
+    expire soon. A document belongs to a product or to a producer, never both: each side is counted
+    through its own index and the two added (an OR of the two would read every document)."""
+    counts = {"expired": 0, "expiring": 0}
+    for owner, within in (
+        ("product__in", Product.objects.for_scope(scope)),
+        ("producer__in", Producer.objects.for_scope(scope)),
+    ):
+        side = LegalityDocument.objects.filter(**{owner: within}).aggregate(
+            expired=models.Count("pk", filter=expired_q()), expiring=models.Count("pk", filter=expiring_q())
+        )
+        counts = {key: counts[key] + side[key] for key in counts}
+    return counts
 
 
 def due_for_assessment(products: ProductQuerySet, on: datetime.date | None = None) -> ProductQuerySet:

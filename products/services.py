@@ -84,7 +84,8 @@ def product_photo_add(
 def product_photo_set_cover(*, photo: ProductPhoto) -> None:
     Product.objects.select_for_update().get(pk=photo.product_id)
     ProductPhoto.objects.filter(product_id=photo.product_id, is_cover=True).update(is_cover=False)
-    ProductPhoto.objects.filter(pk=photo.pk).update(is_cover=True)
+    photo.is_cover = True
+    photo.save(update_fields=["is_cover"])  # a save, not an update: the caches hear of it (signals)
 
 
 @transaction.atomic

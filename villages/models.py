@@ -41,6 +41,15 @@ def service_area(regency: str) -> Q:
     return Q(**{regency: code})
 
 
+def summary_level(scope: "Scope") -> str:
+    """The areas a summary of the scope's villages is grouped by: kecamatan for an officer and in a
+    regency, regencies in a province, provinces in the whole country."""
+    code = settings.OVOP_AREA_CODE
+    if not scope.is_dinas or REGENCY_CODE.fullmatch(code):
+        return "district"
+    return "regency" if PROVINCE_CODE.fullmatch(code) else "province"
+
+
 class NationalArea:
     """The whole country, where a page names the area served."""
 

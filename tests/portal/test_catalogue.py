@@ -635,3 +635,20 @@ def test_the_officials_product_page_links_to_the_public_page_once_published(clie
     assert f'href="{gerabah.get_public_url()}"' in html
     draft = ProductFactory(status=Product.Status.DRAFT)
     assert draft.get_public_url() not in client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_choosing_another_cover_shows_at_once_on_the_cached_product_page(client):
+    product = ProductFactory(name="Gerabah Sampul")
+    add_photo(product, caption="pertama")
+    add_photo(product, caption="kedua")
+    first, second = product.photos.order_by("pk")
+    url = product.get_public_url()
+
+    def cover_shown() -> str:
+        html = client.get(url).content.decode()
+        return re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+
+    assert cover_shown().endswith(first.large.url)
+    assert client.get(url)["X-Cache"] == "hit"
+    services.product_photo_set_cover(photo=second)
+    assert cover_shown().endswith(second.large.url)

@@ -7,13 +7,14 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from assistance.models import Delivery, Programme
+from assistance.models import Delivery, MentoringVisit, Programme
 from assistance.services import delivery_record
 from products import services
 from products.images import validate_photo
-from products.models import AssessmentCriterion, LegalityDocument
+from products.models import AssessmentCriterion, LegalityDocument, Product
 from tests.factories import BUMIJAYA, LegalityDocumentFactory, ProducerFactory, ProductFactory
 from villages.models import Village
 
@@ -123,7 +124,7 @@ def test_dinas_reads_the_regencys_figures(client, world, dinas, django_assert_nu
     total = context["coverage"]["total"]
     assert (total["designated"], total["proposed"], total["has_products"], total["all"]) == (3, 1, 1, 326)
     assert total["none"] == 321
-    districts = {row["code"]: row for row in context["coverage"]["districts"]}
+    districts = {row["code"]: row for row in context["coverage"]["areas"]}
     assert (districts["36.04.09"]["designated"], districts["36.04.09"]["all"]) == (2, 15)
     assert districts["36.04.05"]["designated"] == 1
     assert round(districts["36.04.09"]["percent"], 1) == 13.3
@@ -174,7 +175,7 @@ def test_an_officer_reads_only_their_kecamatan(client, world, officer_a):
         11,
         15,
     )
-    assert [row["code"] for row in context["coverage"]["districts"]] == ["36.04.09"]
+    assert [row["code"] for row in context["coverage"]["areas"]] == ["36.04.09"]
     assert [(r["year"], r["new"]) for r in context["trend"]] == [(2025, 1), (2026, 1)]
     assert context["completeness"]["count"] == 2 and round(context["completeness"]["score"]) == 50
     assert context["follow_up"]["assessments_due"] == 3 and context["follow_up"]["mentoring_overdue"] == 2
@@ -217,11 +218,28 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     for spare in Village.objects.filter(district_id="36.04.09").exclude(code__in=used)[:extra_villages]:
         ProductFactory(village=spare)
     client.force_login(dinas)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         # 1 session, 2 user, 3 groups, 4 statuses per kecamatan, 5 first designation years, 6 proposals,
-        # 7 completeness, 8 documents expired and expiring, 9 assessments due, 10 mentoring overdue,
-        # 11 assistance by kind, year and funding, 12 programmes, 13 the regency, 14 villages to propose
+        # 7 completeness, 8-9 documents expired and expiring (of products, of producers), 10 assessments
+        # due, 11 mentoring overdue, 12 assistance by kind, year and funding, 13 programmes, 14 villages
+        # to propose, 15 the regency
         client.get(reverse("officials:dashboard"))
+    with django_assert_num_queries(4):  # the figures again, from the cache: session, user, groups, regency
+        client.get(reverse("officials:dashboard"))
+
+
+def test_a_write_to_what_the_dashboard_counts_shows_at_once(client, world, dinas, officer_a):
+    """The figures are cached, but any write to what they count (a mentoring visit here) makes the next
+    visit count afresh."""
+    client.force_login(dinas)
+    before = client.get(reverse("officials:dashboard")).context["follow_up"]["mentoring_overdue"]
+    assert before > 0
+    overdue = Product.objects.get(name="A Gerabah")
+    MentoringVisit.objects.create(
+        product=overdue, visited_on=timezone.localdate(), officer=officer_a, findings="Kemasan baru"
+    )
+    after = client.get(reverse("officials:dashboard")).context["follow_up"]["mentoring_overdue"]
+    assert after == before - 1
 
 
 def test_the_completeness_page_shows_what_each_flagship_misses(client, world, dinas):
