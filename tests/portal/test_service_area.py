@@ -54,7 +54,9 @@ def test_a_national_deployment_serves_every_region(client, settings, two_regenci
     assert "OVOP Indonesia" in client.get(reverse("home")).content.decode()
 
 
-def test_the_national_dashboard_and_registry_export_cover_every_village(client, settings, two_regencies, dinas):
+def test_the_national_dashboard_and_registry_export_cover_every_village(
+    client, settings, two_regencies, dinas
+):
     settings.OVOP_AREA_CODE = "ID"
     client.force_login(dinas)
     coverage = client.get(reverse("officials:dashboard")).context["coverage"]
