@@ -105,7 +105,7 @@ class DeliveryQuerySet(models.QuerySet):
         return self.exclude(status=Delivery.Status.CANCELLED)
 
     def for_scope(self, scope: Scope) -> "DeliveryQuerySet":
-        queryset = self.filter(service_area("village__district__regency"))
+        queryset = self.filter(service_area("village__code"))
         return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def for_programme_page(self) -> "DeliveryQuerySet":

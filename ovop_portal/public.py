@@ -38,7 +38,7 @@ FEATURED_COUNT = 6
 def public_flagships():
     """Approved designations of published products: the only flagships the public sees."""
     return Designation.objects.approved().filter(
-        service_area("village__district__regency"), product__status=Product.Status.PUBLISHED
+        service_area("village__code"), product__status=Product.Status.PUBLISHED
     )
 
 
@@ -46,7 +46,7 @@ def _public_product_count() -> Count:
     return Count(
         "products",
         filter=Q(
-            service_area("products__village__district__regency"), products__status=Product.Status.PUBLISHED
+            service_area("products__village__code"), products__status=Product.Status.PUBLISHED
         ),
     )
 

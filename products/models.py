@@ -71,7 +71,7 @@ class Category(models.Model):
 
 class ProducerQuerySet(models.QuerySet):
     def for_scope(self, scope: Scope) -> "ProducerQuerySet":
-        queryset = self.filter(service_area("village__district__regency"))
+        queryset = self.filter(service_area("village__code"))
         return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def search(self, query: str) -> "ProducerQuerySet":
@@ -190,7 +190,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(status=Product.Status.PUBLISHED)
 
     def for_scope(self, scope: Scope) -> "ProductQuerySet":
-        queryset = self.filter(service_area("village__district__regency"))
+        queryset = self.filter(service_area("village__code"))
         return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def search(self, query: str) -> "ProductQuerySet":
@@ -205,7 +205,7 @@ class ProductQuerySet(models.QuerySet):
 
     def public(self) -> "ProductQuerySet":
         """What the public may see: published products of the served regency."""
-        return self.published().filter(service_area("village__district__regency"))
+        return self.published().filter(service_area("village__code"))
 
     def with_public_flagship(self) -> "ProductQuerySet":
         """`is_flagship` and `flagship_year`: whether the product is its village's approved flagship."""
@@ -574,7 +574,7 @@ class DesignationQuerySet(models.QuerySet):
         return self.filter(status=Designation.Status.PROPOSED)
 
     def for_scope(self, scope: Scope) -> "DesignationQuerySet":
-        queryset = self.filter(service_area("village__district__regency"))
+        queryset = self.filter(service_area("village__code"))
         return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def for_awaiting_list(self) -> "DesignationQuerySet":

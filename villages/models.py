@@ -30,15 +30,15 @@ def _code_validator(pattern: re.Pattern, example: str) -> RegexValidator:
     )
 
 
-def service_area(regency: str) -> Q:
+def service_area(code: str) -> Q:
     """The rows within the area this deployment serves (OVOP_AREA_CODE: a regency, a province or ID
-    for the whole country). `regency` is the lookup path from the rows to their Regency."""
-    code = settings.OVOP_AREA_CODE
-    if code == "ID":
+    for the whole country). `code` is the lookup of the rows' village or kecamatan code: codes nest
+    (36.04.09.2009 lies in 36.04), so a prefix selects the area through the code's own index, with no
+    join (`village__code` reads the row's own village_id column)."""
+    area = settings.OVOP_AREA_CODE
+    if area == "ID":
         return Q()
-    if PROVINCE_CODE.fullmatch(code):
-        return Q(**{f"{regency}__province": code})
-    return Q(**{regency: code})
+    return Q(**{f"{code}__startswith": f"{area}."})
 
 
 def summary_level(scope: "Scope") -> str:
@@ -129,7 +129,7 @@ class Regency(models.Model):
 class DistrictQuerySet(models.QuerySet):
     def in_service_area(self) -> "DistrictQuerySet":
         """The kecamatan of the area this deployment serves."""
-        return self.filter(service_area("regency"))
+        return self.filter(service_area("code"))
 
     def search(self, query: str) -> "DistrictQuerySet":
         query = query.strip()
@@ -185,7 +185,7 @@ class District(models.Model):
 
 class VillageQuerySet(models.QuerySet):
     def in_service_area(self) -> "VillageQuerySet":
-        return self.filter(service_area("district__regency"))
+        return self.filter(service_area("code"))
 
     def search(self, query: str) -> "VillageQuerySet":
         query = query.strip()
