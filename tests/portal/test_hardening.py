@@ -118,6 +118,17 @@ def test_with_redis_down_the_portal_keeps_serving(client, settings):
         assert response["X-Cache"] == "miss"  # nothing could be cached: rendered each time
 
 
+def test_the_redis_cache_reuses_one_client_per_pool():
+    """Django's own client builds a redis.Redis (and its callback table) for every operation; ours
+    keeps one per connection pool, for reads and writes alike on a single server."""
+    from ovop_portal.cache_backends import TolerantRedisCache
+
+    backend = TolerantRedisCache("redis://127.0.0.1:1/0", {})
+    client = backend._cache.get_client()
+    assert backend._cache.get_client(write=True) is client
+    assert backend._cache.get_client("another key") is client
+
+
 def test_with_the_database_down_pages_answer_a_friendly_503(client):
     client.raise_request_exception = False
     with mock.patch(
