@@ -337,8 +337,12 @@ def upload_store(request: HttpRequest, *, kind: str, name: str, data: bytes) -> 
     _remove_stale(folder)
     token = secrets.token_urlsafe(24)
     descriptor = os.open(folder / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+    except BaseException:
+        (folder / token).unlink(missing_ok=True)  # a part of a file no session names
+        raise
     uploads = dict(request.session.get(SESSION_KEY, {}))
     uploads[token] = {"kind": kind, "name": Path(name or "").name[:200]}
     while len(uploads) > KEEP_UPLOADS:

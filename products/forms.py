@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import Village
@@ -35,7 +36,55 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{village.district.name} · {village.name} ({village.code})"
 
 
-class ProductForm(forms.ModelForm):
+class KeysInRangeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django checks the chosen keys with one `pk IN (...)` query, and a key beyond the database's
+    integers breaks that query (SQLite raises OverflowError, PostgreSQL refuses the number): such a key
+    is refused here as an invalid choice, like any other key that names nothing."""
+
+    def _check_values(self, value):
+        meta = self.queryset.model._meta
+        key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if not isinstance(key_field, models.IntegerField):
+            return super()._check_values(value)
+        low, high = connection.ops.integer_field_range(key_field.get_internal_type())
+        for key in value or ():
+            try:
+                number = int(str(key))
+            except ValueError:
+                continue  # not a number: Django refuses it as it is
+            if (low is not None and number < low) or (high is not None and number > high):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+                )
+        return super()._check_values(value)
+
+
+STALE_FORM = _("Formulir ini tidak sesuai lagi dengan halamannya. Muat ulang halaman, lalu coba lagi.")
+
+
+class ErrorsAlwaysShown:
+    """crispy draws a field's errors beside the field: a hidden field has nowhere to show them, and a
+    list of checkboxes or radio buttons shows them after its last choice, so not at all when it has
+    none. Such a form would be refused without a word: these errors are repeated with the form's own.
+    A hidden field can only be wrong when the page is out of date or was tampered with."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        unseen = []
+        for name, field in list(self.fields.items()):
+            if name not in self._errors:
+                continue
+            if field.widget.is_hidden:
+                unseen.append(STALE_FORM)
+            elif isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple) and not list(
+                field.choices
+            ):
+                unseen += [f"{field.label}: {message}" for message in self._errors[name]]
+        for message in dict.fromkeys(unseen):
+            self.add_error(None, message)
+
+
+class ProductForm(ErrorsAlwaysShown, forms.ModelForm):
     price_min = RupiahField(label=_("Harga terendah (Rp)"), required=False)
     price_max = RupiahField(label=_("Harga tertinggi (Rp)"), required=False)
 
@@ -57,7 +106,7 @@ class ProductForm(forms.ModelForm):
             "markets",
             "producers",
         ]
-        field_classes = {"village": VillageChoiceField}
+        field_classes = {"village": VillageChoiceField, "producers": KeysInRangeMultipleChoiceField}
         widgets = {
             "story": forms.Textarea(attrs={"rows": 5}),
             "raw_materials": forms.Textarea(attrs={"rows": 2}),
@@ -182,7 +231,7 @@ class ProposeForm(forms.Form):
         self.fields["product"].queryset = village.products.order_by("name")
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(ErrorsAlwaysShown, forms.Form):
     decree_number = forms.CharField(label=_("Nomor SK Bupati"), max_length=120)
     decree_date = forms.DateField(label=_("Tanggal SK"), widget=DateInput())
     # The approved designation the official saw: if it changed meanwhile, the approval is refused.

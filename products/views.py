@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -252,12 +253,26 @@ def _legality_form(
 ) -> HttpResponse:
     form = LegalityDocumentForm(request.POST or None, request.FILES or None, instance=document, holder=holder)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        _save_removing_new_scan_on_failure(form)
         messages.success(request, _("Dokumen legalitas tersimpan."))
         return redirect(holder)
     return render(
         request, "products/legality_form.html", {"form": form, "holder": holder, "document": document}
     )
+
+
+def _save_removing_new_scan_on_failure(form: LegalityDocumentForm) -> None:
+    """Save the document and its history in one transaction. The scan is stored as the row is
+    written: if the write then fails, the stored scan belongs to nothing and is removed."""
+    scan = form.instance.scan
+    name_before = scan.name
+    try:
+        with transaction.atomic():
+            form.save()
+    except BaseException:
+        if scan and scan.name != name_before:  # stored under its new name before the failure
+            default_storage.delete(scan.name)
+        raise
 
 
 @official_required

@@ -5,10 +5,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .models import Village
+from .models import VILLAGE_CODE, Village
 from .roles import Scope, scope_of
 
 
@@ -39,5 +39,8 @@ def dinas_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 
 def village_for_official(scope: Scope, code: str) -> Village:
-    """The village if the official may work on it; 404 otherwise (another area looks like nothing)."""
+    """The village if the official may work on it; 404 otherwise (another area looks like nothing).
+    A malformed code is not looked up: one with a NUL character would fail on PostgreSQL."""
+    if not VILLAGE_CODE.fullmatch(code):
+        raise Http404
     return get_object_or_404(Village.objects.for_scope(scope).for_detail(), code=code)

@@ -6,6 +6,13 @@ from django.views.decorators.http import require_GET
 from .models import District, Village
 
 PAGE_SIZE = 30
+SEARCH_MAX_LENGTH = 100
+
+
+def search_query(request: HttpRequest) -> str:
+    """The `?q=` search text, at most 100 characters. NUL characters are dropped: no one types them,
+    and PostgreSQL refuses them in a query (the page would fail instead of finding nothing)."""
+    return request.GET.get("q", "").replace("\x00", "")[:SEARCH_MAX_LENGTH]
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
@@ -15,7 +22,7 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
 
 @require_GET
 def district_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = search_query(request)
     districts = District.objects.in_service_area().search(query).with_village_counts().order_by("name")
     return render(
         request,
@@ -26,7 +33,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def village_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = search_query(request)
     villages = Village.objects.in_service_area().search(query).for_list().order_by("name", "code")
     return render(
         request,

@@ -183,6 +183,22 @@ def test_officer_proposes_and_dinas_approves_with_a_decree_through_the_pages(off
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("expected_current", ["abc", "1.5", "\x00"])
+def test_a_tampered_hidden_field_of_the_approval_is_explained_on_the_form(
+    officer_a, dinas_client, expected_current
+):
+    proposal = propose(ProductFactory(), officer_a)
+    response = dinas_client.post(
+        reverse("products:designation_approve", args=[proposal.pk]),
+        {"decree_number": "SK-1", "decree_date": "2026-03-02", "expected_current": expected_current},
+    )
+    assert response.status_code == 200
+    assert "Formulir ini tidak sesuai lagi dengan halamannya" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+
+
+@pytest.mark.django_db
 def test_an_officer_cannot_approve_reject_or_end(officer_a_client, officer_a):
     proposal = propose(ProductFactory(), officer_a)
     for name in ("designation_approve", "designation_reject", "designation_end"):

@@ -287,6 +287,42 @@ def test_a_scan_that_is_not_a_pdf_or_image_is_refused(officer_a_client, name, co
     assert not LegalityDocument.objects.exists()
 
 
+def test_a_producer_key_beyond_the_database_integers_is_an_invalid_choice(officer_a_client):
+    """Django checks the chosen producers with one IN query, which such a number broke on SQLite."""
+    response = officer_a_client.post(
+        reverse("products:product_create"), product_data(producers=[str(10**40), "-" + str(2**63 + 1)])
+    )
+    assert response.status_code == 200
+    assert "Masukkan pilihan yang valid" in response.content.decode()
+    assert not Product.objects.exists()
+
+
+def test_a_scan_stored_before_a_failed_write_is_removed(officer_a_client, settings):
+    from django.db import OperationalError, connection
+
+    def refuse_documents(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and '"products_legalitydocument"' in sql:
+            raise OperationalError("could not extend file: No space left on device")
+        return execute(sql, params, many, context)
+
+    product = ProductFactory()
+    officer_a_client.raise_request_exception = False
+    with connection.execute_wrapper(refuse_documents):
+        response = officer_a_client.post(
+            reverse("products:legality_add_to_product", args=[product.pk]),
+            {
+                "kind": "spp_irt",
+                "number": "X-1",
+                "issued_on": "2025-01-01",
+                "scan": SimpleUploadedFile("izin.pdf", b"%PDF-1.4\n%%EOF\n"),
+            },
+        )
+    assert response.status_code == 503
+    assert not LegalityDocument.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not [path for path in media.rglob("*") if path.is_file()]
+
+
 # --- deleting what others depend on ---------------------------------------------------------------
 
 

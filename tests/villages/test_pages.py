@@ -70,6 +70,26 @@ def test_a_malformed_page_number_gives_a_page_not_an_error(client, page):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("name", ["villages:district_list", "villages:village_list"])
+def test_a_nul_character_in_the_search_is_ignored_rather_than_failing_on_postgresql(client, name):
+    response = client.get(reverse(name), {"q": "Cir\x00uas"})
+    assert response.status_code == 200
+    assert response.context["query"] == "Ciruas"
+    assert response.context["page_obj"].paginator.count >= 1
+
+
+def test_an_officials_village_page_with_a_malformed_code_is_404(client, dinas):
+    client.force_login(dinas)
+    for code in ["36.04.09.2009\x00", "36.04.09", "abc", "36.04.09.2009' --"]:
+        for name in [
+            "products:village_registry",
+            "products:designation_propose",
+            "assistance:village_timeline",
+        ]:
+            response = client.get(reverse(name, args=[code]))
+            assert response.status_code == 404, (name, code)
+
+
 def test_a_search_that_finds_nothing_says_so_and_escapes_the_query(client):
     response = client.get(reverse("villages:village_list"), {"q": "<b>zzz</b>"})
     html = response.content.decode()
