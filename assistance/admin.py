@@ -3,12 +3,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from products.admin import ProductDistrictFilter
+from villages.keys import KeyCheckingAdminMixin
 
 from .models import Delivery, MentoringVisit, OutcomeRecord, Programme, VisitPhoto
 from .services import AssistanceRefused, budget_check
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(KeyCheckingAdminMixin, admin.TabularInline):
     """Read only here: a delivery is added or changed on its own page, where the budget is checked."""
 
     model = Delivery
@@ -49,7 +50,7 @@ class DeliveryAdminForm(forms.ModelForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "fiscal_year", "budget", "funding_source", "status"]
     list_filter = ["fiscal_year", "kind", "funding_source", "status"]
     search_fields = ["name", "agency"]
@@ -62,7 +63,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(SimpleHistoryAdmin):
+class DeliveryAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
     form = DeliveryAdminForm
     list_display = ["programme", "village", "product", "delivered_on", "value", "status"]
     list_filter = ["status", "programme__kind", "programme__fiscal_year", ProductDistrictFilter]
@@ -72,7 +73,7 @@ class DeliveryAdmin(SimpleHistoryAdmin):
     date_hierarchy = "delivered_on"
 
 
-class VisitPhotoInline(admin.TabularInline):
+class VisitPhotoInline(KeyCheckingAdminMixin, admin.TabularInline):
     model = VisitPhoto
     fields = ["thumb"]
     readonly_fields = ["thumb"]
@@ -83,7 +84,7 @@ class VisitPhotoInline(admin.TabularInline):
 
 
 @admin.register(MentoringVisit)
-class MentoringVisitAdmin(admin.ModelAdmin):
+class MentoringVisitAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["visited_on", "product", "producer", "officer", "next_action_due", "next_action_done"]
     list_filter = ["next_action_done"]
     list_select_related = ["product", "producer", "officer"]
@@ -93,7 +94,7 @@ class MentoringVisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutcomeRecord)
-class OutcomeRecordAdmin(admin.ModelAdmin):
+class OutcomeRecordAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["product", "year", "quarter", "production_volume", "turnover", "workers"]
     list_filter = ["year", "quarter"]
     list_select_related = ["product"]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -24,3 +25,19 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class RefuseNulCharactersMiddleware:
+    """No address of the portal holds a NUL character, and PostgreSQL refuses one in any query: a NUL
+    in the path or a query parameter would turn a lookup into a 500. Such a request gets 400 at once
+    (templates/400.html). Forms refuse NUL themselves (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in the address")
+        return self.get_response(request)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from villages.admin import ServiceAreaDistrictFilter
+from villages.keys import KeyCheckingAdminMixin
 
 from .models import (
     Assessment,
@@ -25,14 +26,14 @@ class ProductDistrictFilter(ServiceAreaDistrictFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
-class ProductPhotoInline(admin.TabularInline):
+class ProductPhotoInline(KeyCheckingAdminMixin, admin.TabularInline):
     model = ProductPhoto
     fields = ["thumb", "caption", "position", "is_cover"]
     readonly_fields = ["thumb"]
@@ -44,7 +45,7 @@ class ProductPhotoInline(admin.TabularInline):
         return False
 
 
-class ProductLegalityInline(admin.TabularInline):
+class ProductLegalityInline(KeyCheckingAdminMixin, admin.TabularInline):
     model = LegalityDocument
     fk_name = "product"
     fields = ["kind", "number", "issued_on", "expires_on", "scan"]
@@ -55,7 +56,7 @@ class ProducerLegalityInline(ProductLegalityInline):
     fk_name = "producer"
 
 
-class ProductProducerInline(admin.TabularInline):
+class ProductProducerInline(KeyCheckingAdminMixin, admin.TabularInline):
     model = Product.producers.through
     autocomplete_fields = ["producer"]
     extra = 0
@@ -64,7 +65,7 @@ class ProductProducerInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "village", "category", "status", "is_demo", "updated_at"]
     list_filter = ["status", "category", ProductDistrictFilter, "is_demo"]
     list_select_related = ["village", "category"]
@@ -76,7 +77,7 @@ class ProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Producer)
-class ProducerAdmin(SimpleHistoryAdmin):
+class ProducerAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
     list_display = ["business_name", "owner_name", "kind", "village", "nib", "contact_consent"]
     list_filter = ["kind", "contact_consent", ProductDistrictFilter, "is_demo"]
     list_select_related = ["village"]
@@ -86,7 +87,7 @@ class ProducerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LegalityDocument)
-class LegalityDocumentAdmin(SimpleHistoryAdmin):
+class LegalityDocumentAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
     list_display = ["kind", "number", "product", "producer", "issued_on", "expires_on"]
     list_filter = ["kind"]
     list_select_related = ["product", "producer"]
@@ -96,7 +97,7 @@ class LegalityDocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
+class DesignationAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
     """Admins may correct any field; the database still refuses a second approved flagship."""
 
     list_display = ["product", "village", "status", "year", "decree_number", "decree_date", "decided_at"]
@@ -108,12 +109,12 @@ class DesignationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AssessmentCriterion)
-class AssessmentCriterionAdmin(admin.ModelAdmin):
+class AssessmentCriterionAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "max_points", "position", "is_active"]
     list_editable = ["max_points", "position", "is_active"]
 
 
-class AssessmentScoreInline(admin.TabularInline):
+class AssessmentScoreInline(KeyCheckingAdminMixin, admin.TabularInline):
     model = AssessmentScore
     fields = ["criterion", "points", "max_points"]
     readonly_fields = fields
@@ -126,7 +127,7 @@ class AssessmentScoreInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["product", "assessed_on", "total_points", "max_points", "stars", "assessor"]
     list_filter = ["stars"]
     list_select_related = ["product", "assessor"]

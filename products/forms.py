@@ -1,9 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from villages.keys import KeyCheckingMultipleChoiceField
 from villages.models import Village
 from villages.roles import Scope
 
@@ -34,29 +34,6 @@ def village_choices(scope: Scope):
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, village: Village) -> str:
         return f"{village.district.name} · {village.name} ({village.code})"
-
-
-class KeysInRangeMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Django checks the chosen keys with one `pk IN (...)` query, and a key beyond the database's
-    integers breaks that query (SQLite raises OverflowError, PostgreSQL refuses the number): such a key
-    is refused here as an invalid choice, like any other key that names nothing."""
-
-    def _check_values(self, value):
-        meta = self.queryset.model._meta
-        key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
-        if not isinstance(key_field, models.IntegerField):
-            return super()._check_values(value)
-        low, high = connection.ops.integer_field_range(key_field.get_internal_type())
-        for key in value or ():
-            try:
-                number = int(str(key))
-            except ValueError:
-                continue  # not a number: Django refuses it as it is
-            if (low is not None and number < low) or (high is not None and number > high):
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
-                )
-        return super()._check_values(value)
 
 
 STALE_FORM = _("Formulir ini tidak sesuai lagi dengan halamannya. Muat ulang halaman, lalu coba lagi.")
@@ -106,7 +83,7 @@ class ProductForm(ErrorsAlwaysShown, forms.ModelForm):
             "markets",
             "producers",
         ]
-        field_classes = {"village": VillageChoiceField, "producers": KeysInRangeMultipleChoiceField}
+        field_classes = {"village": VillageChoiceField, "producers": KeyCheckingMultipleChoiceField}
         widgets = {
             "story": forms.Textarea(attrs={"rows": 5}),
             "raw_materials": forms.Textarea(attrs={"rows": 2}),

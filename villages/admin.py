@@ -1,19 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from .keys import KeyCheckingAdminMixin
 from .models import District, OfficerArea, Province, Regency, Village
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Regency)
-class RegencyAdmin(admin.ModelAdmin):
+class RegencyAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "province"]
     list_filter = ["kind"]
     list_select_related = ["province"]
@@ -22,7 +24,7 @@ class RegencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "regency"]
     list_select_related = ["regency"]
     search_fields = ["code", "name"]
@@ -45,7 +47,7 @@ class ServiceAreaDistrictFilter(admin.SimpleListFilter):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "district", "postal_code"]
     list_filter = [ServiceAreaDistrictFilter, "kind"]
     list_select_related = ["district"]
@@ -53,7 +55,7 @@ class VillageAdmin(admin.ModelAdmin):
     autocomplete_fields = ["district"]
 
 
-class OfficerAreaInline(admin.TabularInline):
+class OfficerAreaInline(KeyCheckingAdminMixin, admin.TabularInline):
     model = OfficerArea
     autocomplete_fields = ["district"]
     extra = 0
@@ -66,7 +68,16 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class OfficerUserAdmin(UserAdmin):
+class OfficerUserAdmin(KeyCheckingAdminMixin, UserAdmin):
     """Django's user admin, plus the kecamatan a Petugas Kecamatan works in."""
 
     inlines = [*UserAdmin.inlines, OfficerAreaInline]
+
+
+# Django's own group admin, with the permission keys checked like every other admin's.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class KeyCheckingGroupAdmin(KeyCheckingAdminMixin, GroupAdmin):
+    pass
