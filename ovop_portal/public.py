@@ -45,9 +45,7 @@ def public_flagships():
 def _public_product_count() -> Count:
     return Count(
         "products",
-        filter=Q(
-            service_area("products__village__code"), products__status=Product.Status.PUBLISHED
-        ),
+        filter=Q(service_area("products__village__code"), products__status=Product.Status.PUBLISHED),
     )
 
 
