@@ -223,6 +223,14 @@ def pages(cookies: dict[str, str]) -> list[Page]:
     ]
 
 
+def flush_redis() -> None:
+    """Empty the benchmark's Redis database (its own number, BENCH_REDIS_URL): cached pages and figures,
+    and the cached copies of sessions, which stay in PostgreSQL (cached_db)."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -479,6 +487,7 @@ def main() -> None:
             if len(chosen) == 1:
                 continue
             env = environment(area=area_code(area), cache_seconds=cache_seconds, static=static, media=media)
+            flush_redis()  # an empty cache: the uncached run must not read what the cached one stored
             log(f"· gunicorn, {options.workers} workers, area {area_code(area)}, public cache {cache}")
             with gunicorn(env, workers=options.workers) as (port, _):
                 trivial = None

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 import segno
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -42,11 +43,18 @@ def public_flagships():
     )
 
 
-def _public_product_count() -> Count:
-    return Count(
-        "products",
-        filter=Q(service_area("products__village__code"), products__status=Product.Status.PUBLISHED),
+def _public_product_count() -> Coalesce:
+    """How many public products a category has: counted from the area's products (their own index),
+    not by joining every product of the country to the categories."""
+    counted = (
+        Product.objects.public()
+        .filter(category=OuterRef("pk"))
+        .order_by()
+        .values("category")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
+    return Coalesce(Subquery(counted), 0)
 
 
 @require_GET
