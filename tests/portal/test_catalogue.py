@@ -280,7 +280,7 @@ def test_filters_by_kecamatan_category_kind_stars_and_legality(client, gerabah):
         {"kategori": "tidak-ada"},
         {"urut": "'; DROP TABLE products_product; --"},
         {"q": "x" * 5000},
-        {"q": "\x00\x1f"},
+        {"q": "\x1f\x07"},
         {"page": "-3"},
         {"legalitas": "palsu", "jenis": "semua"},
     ],
@@ -289,6 +289,12 @@ def test_bad_filter_values_never_break_the_catalogue(client, gerabah, params):
     response = client.get(reverse("catalogue:list"), params)
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("</header>")[1]
+
+
+def test_a_nul_in_the_search_is_refused_with_a_page_not_a_failure(client, gerabah):
+    response = client.get(reverse("catalogue:list"), {"q": "\x00\x1f"})
+    assert response.status_code == 400  # RefuseNulCharactersMiddleware
+    assert "Alamat ini tidak dapat dibaca" in response.content.decode()
 
 
 def test_a_search_that_finds_nothing_helps_and_escapes_the_query(client, gerabah):
