@@ -35,7 +35,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,6 @@ class Measured:
     requests: int
     errors: int
     ratio: float | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def log(message: str) -> None:

@@ -29,7 +29,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from hypothesis import HealthCheck, given, seed
 from hypothesis import settings as hypothesis_settings
@@ -238,29 +238,6 @@ parameter_name = st.one_of(
 )
 query_parameters = st.dictionaries(parameter_name, hostile_value, min_size=1, max_size=5)
 
-# Still to be fixed in files of another session: (URL name, parameter) pairs whose NUL reaches
-# PostgreSQL, which refuses it in text ("*": any parameter). The strict xfail of
-# test_nul_no_longer_reaches_postgresql notices the day a fix lands; then remove the pair.
-NUL_AWAITING_FIX: set[tuple[str, str]] = set()  # none since RefuseNulCharactersMiddleware
-# URL names whose path parameter (a region code) reaches PostgreSQL with its NUL.
-NUL_IN_PATH_AWAITING_FIX: set[str] = set()
-
-
-def without_nul_where_awaiting_fix(name: str, params: dict) -> dict:
-    if connection.vendor != "postgresql":
-        return params
-
-    def clean(value):
-        return [clean(v) for v in value] if isinstance(value, list) else value.replace(NUL, "")
-
-    def awaiting(key: str) -> bool:
-        return (name, key) in NUL_AWAITING_FIX or (name, "*") in NUL_AWAITING_FIX
-
-    return {
-        (clean(key) if awaiting("*") else key): clean(value) if awaiting(key) else value
-        for key, value in params.items()
-    }
-
 
 def persona_codes(name: str, method: str) -> dict[str, str]:
     get_codes, post_codes = EXPECTED[name][0]
@@ -352,7 +329,7 @@ def drive_page(name: str, world: dict, clients: dict) -> None:
 
     def visit(persona: str, url: str, params: dict) -> None:
         cache.clear()
-        response = clients[persona].get(url, without_nul_where_awaiting_fix(name, params))
+        response = clients[persona].get(url, params)
         what = f"{name} as {persona} with {params!r:.300}"
         assert response.status_code < 500, what
         assert_escaped(response, what)
@@ -481,8 +458,6 @@ def test_hostile_path_values_never_break_a_page(world, clients):
         method = "post" if get_codes.split()[PERSONAS.index("dinas")] == "405" else "get"
         for key in kwargs:
             for value in PATH_VALUES:
-                if connection.vendor == "postgresql" and name in NUL_IN_PATH_AWAITING_FIX:
-                    value = value.replace(NUL, "")
                 try:
                     url = reverse(name, kwargs={**kwargs, key: value})
                 except NoReverseMatch:
