@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from products.admin import ProductDistrictFilter
+from products.admin import ProductDistrictFilter, RecoveringHistoryAdmin
 from villages.keys import KeyCheckingAdminMixin
 
 from .models import Delivery, MentoringVisit, OutcomeRecord, Programme, VisitPhoto
@@ -50,7 +49,7 @@ class DeliveryAdminForm(forms.ModelForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+class ProgrammeAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["name", "kind", "fiscal_year", "budget", "funding_source", "status"]
     list_filter = ["fiscal_year", "kind", "funding_source", "status"]
     search_fields = ["name", "agency"]
@@ -63,7 +62,7 @@ class ProgrammeAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+class DeliveryAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     form = DeliveryAdminForm
     list_display = ["programme", "village", "product", "delivered_on", "value", "status"]
     list_filter = ["status", "programme__kind", "programme__fiscal_year", ProductDistrictFilter]
@@ -84,17 +83,18 @@ class VisitPhotoInline(KeyCheckingAdminMixin, admin.TabularInline):
 
 
 @admin.register(MentoringVisit)
-class MentoringVisitAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
+class MentoringVisitAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["visited_on", "product", "producer", "officer", "next_action_due", "next_action_done"]
     list_filter = ["next_action_done"]
     list_select_related = ["product", "producer", "officer"]
     search_fields = ["product__name", "producer__business_name", "findings"]
     autocomplete_fields = ["product", "producer", "officer"]
     inlines = [VisitPhotoInline]
+    recovered_with = ((VisitPhoto, "visit_id"),)
 
 
 @admin.register(OutcomeRecord)
-class OutcomeRecordAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
+class OutcomeRecordAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["product", "year", "quarter", "production_volume", "turnover", "workers"]
     list_filter = ["year", "quarter"]
     list_select_related = ["product"]

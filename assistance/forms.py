@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from products.concurrency import VersionedFormMixin
 from products.fields import RupiahField
 from products.forms import DateInput, VillageChoiceField, village_choices
 from products.images import validate_photo
@@ -13,7 +14,7 @@ from .models import Delivery, MentoringVisit, OutcomeRecord, Programme
 MAX_VISIT_PHOTOS = 5
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(VersionedFormMixin, forms.ModelForm):
     budget = RupiahField(label=_("Pagu anggaran (Rp)"))
 
     class Meta:
@@ -31,7 +32,7 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class DeliveryForm(forms.ModelForm):
+class DeliveryForm(VersionedFormMixin, forms.ModelForm):
     value = RupiahField(label=_("Nilai (Rp)"), help_text=_("Uang, atau nilai barang seperti tungku."))
 
     class Meta:
@@ -69,7 +70,7 @@ class MultiplePhotoField(forms.FileField):
         return [validate_photo(super(MultiplePhotoField, self).clean(f, initial)) for f in files]
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(VersionedFormMixin, forms.ModelForm):
     photos = MultiplePhotoField(
         label=_("Foto kunjungan"), required=False, help_text=_("Paling banyak 5 foto JPEG, PNG atau WebP.")
     )

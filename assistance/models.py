@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from products.concurrency import bump_row_version
 from products.models import Designation, Producer, Product
 from villages.models import Village, service_area
 from villages.roles import Scope
@@ -73,6 +74,8 @@ class Programme(models.Model):
     is_demo = models.BooleanField(_("data contoh"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
     # Who changed what and when; updated_at would only repeat the record's own time.
@@ -95,6 +98,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.fiscal_year})"
+
+    def save(self, *args, **kwargs) -> None:
+        kwargs["update_fields"] = bump_row_version(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("assistance:programme_detail", args=[self.pk])
@@ -158,6 +165,8 @@ class Delivery(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = DeliveryQuerySet.as_manager()
     history = HistoricalRecords(
@@ -179,6 +188,10 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.name} → {self.village.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        kwargs["update_fields"] = bump_row_version(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -235,8 +248,14 @@ class MentoringVisit(models.Model):
     next_action_due = models.DateField(_("batas waktu tindak lanjut"), null=True, blank=True)
     next_action_done = models.BooleanField(_("tindak lanjut selesai"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = MentoringVisitQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("riwayat kunjungan pendampingan"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat kunjungan pendampingan"),
+    )
 
     class Meta:
         ordering = ["-visited_on", "-pk"]
@@ -254,6 +273,10 @@ class MentoringVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} · {self.visited_on:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        kwargs["update_fields"] = bump_row_version(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     @property
     def subject(self) -> "Product | Producer":
@@ -281,6 +304,11 @@ class VisitPhoto(models.Model):
     )
     thumb_width = models.PositiveIntegerField(editable=False)
     thumb_height = models.PositiveIntegerField(editable=False)
+
+    history = HistoricalRecords(
+        verbose_name=_("riwayat foto kunjungan"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat foto kunjungan"),
+    )
 
     class Meta:
         verbose_name = _("foto kunjungan")
@@ -318,6 +346,11 @@ class OutcomeRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dicatat oleh")
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    history = HistoricalRecords(
+        verbose_name=_("riwayat capaian produk"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat capaian produk"),
+    )
 
     class Meta:
         ordering = ["year", "quarter"]

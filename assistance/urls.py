@@ -13,6 +13,7 @@ urlpatterns = [
     path("penyaluran/<int:pk>/ubah/", views.delivery_update, name="delivery_update"),
     path("produk/<int:pk>/kunjungan/", views.visit_create_for_product, name="visit_create_for_product"),
     path("produsen/<int:pk>/kunjungan/", views.visit_create_for_producer, name="visit_create_for_producer"),
+    path("kunjungan/<int:pk>/ubah/", views.visit_update, name="visit_update"),
     path("produk/<int:pk>/capaian/", views.outcome_create, name="outcome_create"),
     path("produk/<int:pk>/linimasa/", views.product_timeline_page, name="product_timeline"),
     path("desa/<str:code>/linimasa/", views.village_timeline_page, name="village_timeline"),

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from products.access import producer_for_official, product_for_official
+from products.concurrency import EditConflict, save_versioned
 from products.history import change_history
 from products.models import Producer, Product
+from products.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from villages.access import dinas_required, official_required, village_for_official
 from villages.models import Village
 from villages.roles import scope_of
@@ -72,9 +74,11 @@ def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_save(programme=form.instance)
+            programme = save_versioned(form, lambda: services.programme_save(programme=form.instance))
         except services.AssistanceRefused as refusal:
             form.add_error("budget", refusal.message)
+        except EditConflict:
+            form.report_conflict()
         else:
             messages.success(request, _("Program %(name)s tersimpan.") % {"name": programme.name})
             return redirect(programme)
@@ -107,11 +111,16 @@ def delivery_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeliveryForm(request.POST or None, instance=delivery, scope=scope_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.delivery_update(
-                delivery=delivery, **{f: form.cleaned_data[f] for f in DeliveryForm.Meta.fields}
+            save_versioned(
+                form,
+                lambda: services.delivery_update(
+                    delivery=delivery, **{f: form.cleaned_data[f] for f in DeliveryForm.Meta.fields}
+                ),
             )
         except services.AssistanceRefused as refusal:
             form.add_error(None, refusal.message)
+        except EditConflict:
+            form.report_conflict()
         else:
             messages.success(request, _("Penyaluran diperbarui."))
             return redirect(delivery.programme)
@@ -131,10 +140,45 @@ def _visit_form(request: HttpRequest, subject: Product | Producer) -> HttpRespon
         initial={"visited_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        services.visit_record(visit=form.instance, photos=form.cleaned_data["photos"])
-        messages.success(request, _("Kunjungan pendampingan dicatat."))
-        return redirect(subject)
+        try:
+            services.visit_record(visit=form.instance, photos=form.cleaned_data["photos"])
+        except OSError as error:
+            if not is_storage_failure(error):
+                raise
+            log_storage_failure(error, "a mentoring visit's photos")
+            form.instance.pk = None  # rolled back with its photos: the form creates it again
+            form.instance._state.adding = True
+            form.add_error(None, STORAGE_FAILURE_MESSAGE)
+        else:
+            messages.success(request, _("Kunjungan pendampingan dicatat."))
+            return redirect(subject)
     return render(request, "assistance/visit_form.html", {"form": form, "subject": subject})
+
+
+@official_required
+def visit_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a visit (e.g. mark its next action done) and add photos to it."""
+    visit = get_object_or_404(
+        MentoringVisit.objects.for_scope(scope_of(request.user)).select_related(
+            "product", "producer", "officer"
+        ),
+        pk=pk,
+    )
+    subject = visit.subject
+    form = VisitForm(
+        request.POST or None, request.FILES or None, instance=visit, subject=subject, officer=visit.officer
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_versioned(
+                form, lambda: services.visit_record(visit=visit, photos=form.cleaned_data["photos"])
+            )
+        except EditConflict:
+            form.report_conflict()
+        else:
+            messages.success(request, _("Kunjungan pendampingan diperbarui."))
+            return redirect(subject)
+    return render(request, "assistance/visit_form.html", {"form": form, "subject": subject, "visit": visit})
 
 
 @official_required

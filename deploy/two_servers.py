@@ -4,15 +4,25 @@ Starts two gunicorn servers (ports 8101 and 8102, production settings) on the sa
 database, the same Redis (cache and sessions) and the same media folder, then:
   1. signs in on server A and uses that session on server B;
   2. reads a public product page through B (now cached in Redis), edits the product through A,
-     and reads the page through B again: the change shows at once (the cache was invalidated).
-Exit code 0 when everything holds. Run from the project folder: `.venv/bin/python deploy/two_servers.py`
-(PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, as on these machines; override with
-DATABASE_URL and REDIS_URL).
+     and reads the page through B again: the change shows at once (the cache was invalidated);
+  3. uploads a spreadsheet of producers on A, previews it on B and imports it on A: the rows exist.
+Exit code 0 when everything holds. Run from the project folder: `.venv/bin/python deploy/two_servers.py`.
+
+The database is a throwaway one, dropped and created again: DATABASE_URL (host, port, user, password
+and name all honoured; default postgres://postgres@127.0.0.1:5432/ovop_two_servers) must name a
+database called ovop_two_servers or ovop_two_servers_<something>, or the script refuses to start. Redis
+is a throwaway redis-server started on a free port and stopped at the end, unless REDIS_URL names
+one (whose database is then flushed: never point it at a Redis you keep).
 """
 
+import csv
 import html.parser
 import http.cookiejar
+import io
 import os
+import re
+import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -26,11 +36,76 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PORTS = (8101, 8102)
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ovop_two_servers")
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
+# The script drops and creates its database: only a name that is plainly its own is accepted.
+THROWAWAY_NAME = re.compile(r"ovop_two_servers(_[a-z0-9_]+)?")
 PASSWORD = "dua-server-2026"
 
 
-def environment(media: str, static: str) -> dict:
+def database_target(url: str) -> tuple[list[str], dict, str]:
+    """The connection options for createdb/dropdb (host, port, user), the environment carrying the
+    password, and the database name, all read from the URL. Refuses a name that is not a throwaway."""
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise SystemExit(f"DATABASE_URL must name a PostgreSQL database, not {parsed.scheme!r}")
+    name = urllib.parse.unquote(parsed.path.lstrip("/"))
+    if not THROWAWAY_NAME.fullmatch(name):
+        raise SystemExit(
+            f"refusing to drop the database {name!r}: this script drops and recreates its database, so it "
+            "must be called ovop_two_servers or ovop_two_servers_<something>"
+        )
+    options = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)]
+    if parsed.username:
+        options += ["-U", urllib.parse.unquote(parsed.username)]
+    env = {**os.environ}
+    if parsed.password:
+        env["PGPASSWORD"] = urllib.parse.unquote(parsed.password)
+    return options, env, name
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_redis(work: Path) -> tuple[str, subprocess.Popen | None]:
+    """REDIS_URL when given; else a redis-server of our own (never the shared one, never flushed)."""
+    if os.environ.get("REDIS_URL"):
+        subprocess.run(
+            ["redis-cli", "-u", os.environ["REDIS_URL"], "flushdb"], check=True, stdout=subprocess.DEVNULL
+        )
+        return os.environ["REDIS_URL"], None
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(work),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if (
+            subprocess.run(
+                ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
+            ).stdout.strip()
+            == "PONG"
+        ):
+            return f"redis://127.0.0.1:{port}/0", server
+        time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("redis-server did not start")
+
+
+def environment(media: str, static: str, redis_url: str) -> dict:
     return {
         **os.environ,
         "DJANGO_DEBUG": "false",
@@ -40,11 +115,19 @@ def environment(media: str, static: str) -> dict:
         "DJANGO_SECURE_COOKIES": "false",
         "DJANGO_HSTS_SECONDS": "0",
         "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "DJANGO_MEDIA_ROOT": media,
         "DJANGO_STATIC_ROOT": static,
         "OVOP_DEMO_PASSWORD": PASSWORD,
     }
+
+
+def server_environment(env: dict, work: Path, port: int) -> dict:
+    """Each server gets its own temp folder, as two machines would: nothing a request leaves there
+    (an upload waiting for its import, say) can be seen by the other server."""
+    own = work / f"tmp-{port}"
+    own.mkdir(exist_ok=True)
+    return {**env, "TMPDIR": str(own)}
 
 
 def manage(env: dict, *args: str) -> None:
@@ -101,6 +184,29 @@ class Browser:
         with self.opener.open(request, timeout=20) as response:
             return response.status, response.geturl()
 
+    def upload(
+        self, url: str, fields: list[tuple[str, str]], file_field: str, name: str, data: bytes, referer: str
+    ) -> tuple[int, str]:
+        """A multipart POST, as a browser sends a form with a file."""
+        boundary = "----ovop" + secrets.token_hex(12)
+        body = io.BytesIO()
+        for key, value in fields:
+            body.write(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            )
+        body.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n".encode()
+        )
+        body.write(data + f"\r\n--{boundary}--\r\n".encode())
+        request = urllib.request.Request(
+            url,
+            data=body.getvalue(),
+            headers={"Referer": referer, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        with self.opener.open(request, timeout=60) as response:
+            return response.status, response.geturl()
+
     def form(self, url: str) -> list[tuple[str, str]]:
         reader = FormReader()
         reader.feed(self.get(url)[1])
@@ -124,18 +230,24 @@ def check(condition: bool, message: str) -> None:
 
 
 def main() -> None:
+    options, pg_env, name = database_target(DATABASE_URL)
     work = Path(tempfile.mkdtemp(prefix="ovop-two-servers-"))
-    env = environment(str(work / "media"), str(work / "static"))
-    database = urllib.parse.urlparse(DATABASE_URL)
-    subprocess.run(
-        ["dropdb", "--if-exists", "-h", database.hostname, "-U", database.username, database.path[1:]],
-        check=True,
-    )
-    subprocess.run(
-        ["createdb", "-h", database.hostname, "-U", database.username, database.path[1:]], check=True
-    )
-    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, stdout=subprocess.DEVNULL)
-    print("preparing the shared database, media and static files ...")
+    redis_url, redis_server = start_redis(work)
+    try:
+        run_servers(work, redis_url, options, pg_env, name)
+    except subprocess.CalledProcessError as error:
+        raise SystemExit(f"failed: {' '.join(map(str, error.cmd))} (exit {error.returncode})") from error
+    finally:
+        if redis_server is not None:
+            redis_server.terminate()
+            redis_server.wait(timeout=20)
+
+
+def run_servers(work: Path, redis_url: str, options: list[str], pg_env: dict, name: str) -> None:
+    env = environment(str(work / "media"), str(work / "static"), redis_url)
+    subprocess.run(["dropdb", "--if-exists", *options, name], check=True, env=pg_env)
+    subprocess.run(["createdb", *options, name], check=True, env=pg_env)
+    print(f"preparing the shared database ({name} on port {options[3]}), media and static files ...")
     manage(env, "migrate", "--noinput")
     manage(env, "load_regions", "36.04")
     manage(env, "seed_demo")
@@ -153,7 +265,7 @@ def main() -> None:
                 "warning",
             ],
             cwd=ROOT,
-            env=env,
+            env=server_environment(env, work, port),
         )
         for port in PORTS
     ]
@@ -202,12 +314,64 @@ def main() -> None:
         check(
             "Gerabah Bumijaya Asli" in page, f"B shows the change at once (X-Cache: {headers.get('X-Cache')})"
         )
+        check_import(official, a, b, env)
         print("two app servers behind one database behave as one portal")
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=20)
+
+
+def check_import(official: Browser, a: str, b: str, env: dict) -> None:
+    """Upload on A, preview on B, import on A: the held file must be where every server finds it."""
+    template = list(
+        csv.reader(io.StringIO(official.get(f"{a}/petugas/impor/templat/produsen.csv")[1].lstrip("\ufeff")))
+    )
+    headers, example = template[0], template[1]
+    rows = []
+    for n in range(3):
+        row = dict(zip(headers, example, strict=False))
+        row.update(
+            {"Nama usaha": f"Usaha Dua Server {n}", "NIB": "", "WhatsApp": "", "Pemilik/ketua": f"Ibu {n}"}
+        )
+        rows.append([row.get(header, "") for header in headers])
+    data = io.StringIO()
+    csv.writer(data).writerows([headers, *rows])
+    upload_url = f"{a}/petugas/impor/"
+    fields = [(k, v) for k, v in official.form(upload_url) if k == "csrfmiddlewaretoken"] + [
+        ("kind", "produsen")
+    ]
+    status, landed = official.upload(
+        upload_url, fields, "file", "produsen.csv", data.getvalue().encode(), upload_url
+    )
+    ref = urllib.parse.parse_qs(urllib.parse.urlparse(landed).query).get("ref", [""])[0]
+    check(status == 200 and bool(ref), f"a file of 3 producers was uploaded on server A (ref {ref[:6]}…)")
+    preview_url = f"{b}/petugas/impor/pratinjau/?ref={ref}"
+    status, page, _ = official.get(preview_url)
+    check(
+        status == 200 and "Usaha Dua Server 2" in page and "tidak ditemukan" not in page,
+        "server B shows the preview of the file uploaded on A",
+    )
+    form = [(k, v) for k, v in official.form(preview_url) if k in ("csrfmiddlewaretoken", "ref")]
+    status, landed = official.post(f"{a}/petugas/impor/pratinjau/", form, referer=preview_url)
+    check(landed.endswith("/petugas/produsen/"), f"server A imported it ({landed})")
+    count = subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "shell",
+            "-c",
+            "from products.models import Producer; "
+            "print(Producer.objects.filter(business_name__startswith='Usaha Dua Server').count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-1]
+    check(count == "3", f"the 3 producers exist in the database ({count})")
 
 
 if __name__ == "__main__":

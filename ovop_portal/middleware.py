@@ -3,7 +3,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -41,3 +41,36 @@ class RefuseNulCharactersMiddleware:
         ):
             raise BadRequest("NUL character in the address")
         return self.get_response(request)
+
+
+# The pages anyone may see, by URL name or namespace: everything else (officials' pages, exports, the
+# admin, sign-in and password pages, private files, unknown addresses) is private.
+PUBLIC_NAMESPACES = frozenset({"catalogue", "villages"})
+PUBLIC_URL_NAMES = frozenset(
+    {"home", "choose_language", "robots", "health", "sitemap-index", "django.contrib.sitemaps.views.sitemap"}
+)
+
+
+def is_public_page(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    return match.view_name in PUBLIC_URL_NAMES or bool(PUBLIC_NAMESPACES.intersection(match.namespaces))
+
+
+class PrivateResponsesMiddleware:
+    """Officials work on shared office computers: after they sign out, the back button or the browser's
+    cache must not show what they saw. Every response to a signed-in person, and every response of a
+    page that is not public (whoever asks), is marked `private, no-store`; anonymous public pages keep
+    their caching. Public by name (an allow-list), so a page added later is private until listed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or not is_public_page(request):
+            # max-age=0, no-cache, no-store, must-revalidate, private (and an Expires in the past).
+            add_never_cache_headers(response)
+        return response

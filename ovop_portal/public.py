@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from assistance.summaries import public_assistance_summary
 from products.filters import CatalogueFilter
@@ -30,16 +30,19 @@ from products.models import (
 from villages.models import District, Village, service_area
 from villages.views import paginate
 
-from .cache import cache_public_page
+from .cache import cache_public_page, page_shape
 
 CATALOGUE_PAGE_SIZE = 12
 FEATURED_COUNT = 6
 
 
 def public_flagships():
-    """Approved designations of published products: the only flagships the public sees."""
-    return Designation.objects.approved().filter(
-        service_area("village__code"), product__status=Product.Status.PUBLISHED
+    """Approved designations of published products still in the designated village: the only
+    flagships the public sees."""
+    return (
+        Designation.objects.approved()
+        .in_product_village()
+        .filter(service_area("village__code"), product__status=Product.Status.PUBLISHED)
     )
 
 
@@ -57,7 +60,7 @@ def _public_product_count() -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     village_counts = Village.objects.in_service_area().aggregate(
@@ -74,6 +77,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 filter=Q(
                     villages__designations__status=Designation.Status.APPROVED,
                     villages__designations__product__status=Product.Status.PUBLISHED,
+                    # as public_flagships(): the product must still be in the designated village
+                    villages__designations__product__village=F("villages__code"),
                 ),
             )
         )
@@ -144,19 +149,20 @@ def _catalogue(request: HttpRequest, category: Category | None = None) -> HttpRe
         "search_query": filterset.search_query,
     }
     template = "catalogue/product_list.html"
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
-    if partial and not request.headers.get("HX-History-Restore-Request"):
+    # One decision for the view and the cache key (ovop_portal.cache.page_shape); the template adds
+    # its out-of-band language switch for any htmx request, i.e. any shape but "page".
+    if page_shape(request) == "fragment":
         template += "#results"
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     return _catalogue(request)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def category_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _catalogue(request, get_object_or_404(Category, slug=slug))
@@ -214,7 +220,7 @@ def product_json_ld(product: Product, producers: list, url: str, image: str | No
     return data
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def product_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = _public_product(slug)
@@ -276,7 +282,7 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalogue/product_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def product_label(request: HttpRequest, slug: str) -> HttpResponse:
     """A printable label: the product, its village and a large QR code to its page."""
@@ -291,7 +297,7 @@ def product_label(request: HttpRequest, slug: str) -> HttpResponse:
 QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def product_qr(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """The QR code of the product page, as SVG (for print) or PNG; ?unduh=1 downloads it."""
@@ -310,7 +316,7 @@ def product_qr(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def district_detail(request: HttpRequest, code: str) -> HttpResponse:
     district = get_object_or_404(District.objects.in_service_area().with_village_counts(), code=code)
@@ -335,7 +341,7 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "villages/district_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     village = get_object_or_404(Village.objects.in_service_area().for_detail(), code=code)
@@ -358,7 +364,7 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "villages/village_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def map_page(request: HttpRequest) -> HttpResponse:
     """Villages with a flagship, on a map (Leaflet, vendored) and as a list that works without it."""
@@ -394,7 +400,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
-@require_GET
+@require_safe
 def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     """The language switch, as a plain link: keeps the page (`next`) and works without JavaScript.
 
@@ -417,7 +423,7 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

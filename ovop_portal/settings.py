@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ovop_portal.middleware.PrivateResponsesMiddleware",  # private, no-store: officials and non-public pages
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the audit trail (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -175,15 +176,23 @@ if REDIS_URL:
             "BACKEND": "ovop_portal.cache_backends.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ovop",
-            # Fail fast when Redis is down, instead of holding the request.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                # Fail fast when Redis is down or hung, instead of holding the request; after
+                # BREAKER_FAILURES failures in a row Redis is skipped for BREAKER_SECONDS, then probed
+                # once (ovop_portal/cache_backends.py).
+                "socket_connect_timeout": env_int("OVOP_REDIS_TIMEOUT_MS", 100) / 1000,
+                "socket_timeout": env_int("OVOP_REDIS_TIMEOUT_MS", 100) / 1000,
+                "BREAKER_FAILURES": env_int("OVOP_REDIS_BREAKER_FAILURES", 3),
+                "BREAKER_SECONDS": env_int("OVOP_REDIS_BREAKER_SECONDS", 10),
+            },
         }
     }
-    # Sessions in Redis, written through to the database: every app server shares them, and they
-    # survive a Redis restart or outage.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions in the database only, with or without Redis: a sign-out deletes the row even while Redis is
+# down, and a Redis restored from its saved data has no session to bring back. The cost is one query by
+# primary key per signed-in request (what cached_db paid on every cache miss and every write anyway).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out account and address before the password is checked.
@@ -197,6 +206,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The visitor's address for the lockout and the password-reset throttle: REMOTE_ADDR, or behind
+# DJANGO_PROXY_COUNT trusted proxies the X-Forwarded-For entry the outermost one appended (see there
+# why a callable rather than django-ipware, whose AXES_IPWARE_* settings do nothing when it is absent).
+AXES_CLIENT_IP_CALLABLE = "ovop_portal.accounts.client_address"
+# Password-reset requests answered with an e-mail per visitor address and per e-mail address, per hour.
+OVOP_PASSWORD_RESET_LIMIT = env_int("OVOP_PASSWORD_RESET_LIMIT", 5)
+if OVOP_PASSWORD_RESET_LIMIT < 1:
+    raise ImproperlyConfigured(f"OVOP_PASSWORD_RESET_LIMIT must be 1 or more: {OVOP_PASSWORD_RESET_LIMIT}")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -224,8 +241,21 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Legality scans: outside MEDIA_ROOT, served only through the portal's access check.
+PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (X-Accel-Redirect), e.g.
+# "/_private/". Empty: the portal streams private files itself (development).
+OVOP_PRIVATE_FILES_ACCEL = env_str("OVOP_PRIVATE_FILES_ACCEL", "")
+if OVOP_PRIVATE_FILES_ACCEL and not (
+    OVOP_PRIVATE_FILES_ACCEL.startswith("/") and OVOP_PRIVATE_FILES_ACCEL.endswith("/")
+):
+    raise ImproperlyConfigured(
+        f"OVOP_PRIVATE_FILES_ACCEL must start and end with '/', not {OVOP_PRIVATE_FILES_ACCEL!r}"
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Both remove a partly written file when the disk is full (products/storage.py).
+    "default": {"BACKEND": "products.storage.CleaningFileSystemStorage"},
+    "private": {"BACKEND": "products.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -267,11 +297,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDS", 60 * 60 * 8)
 # Office computers are shared: a sign-in ends when the browser closes, and after the age above anyway.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# How many proxies in front of the portal append to X-Forwarded-For (0: none, trust no header).
+OVOP_PROXY_COUNT = 0
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # The lockout counts the visitor's address, not the proxy's.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    OVOP_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
+    if not 1 <= OVOP_PROXY_COUNT <= 10:
+        raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be between 1 and 10, not {OVOP_PROXY_COUNT}")
 
 LOGGING = {
     "version": 1,

@@ -9,11 +9,9 @@ content would unpack to more than a cap is refused before openpyxl opens it, and
 import csv
 import datetime
 import io
-import os
 import re
 import secrets
 import tempfile
-import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,9 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import tablib
-from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +31,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from products.models import HeldUpload
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -219,14 +220,33 @@ def table_dataset(table: Table, headers: list[str], required: list[str]) -> tupl
 # --- writing -------------------------------------------------------------------------------------------
 
 
+# Where a spreadsheet may start a cell inside one CSV field: Excel in an Indonesian (or any European)
+# locale splits lines on ";" whatever the file's separator, an import wizard may split on "," or tabs,
+# and a line break starts a row. Such a place followed (after spaces or quotes, which Excel skips) by
+# a formula trigger gets an apostrophe; a sign standing alone ("Rp 5.000,-", "-") is no formula.
+_CELL_BREAKS = ",;\t\r\n"
+_TRIGGERS = re.escape("".join(CSV_TRIGGERS))
+_FORMULA_START = re.compile(
+    rf"(^|[{_CELL_BREAKS}])"
+    rf"(?=[ \"]*[{_TRIGGERS}])"
+    rf"(?![ \"]*[+\-][ \"]*(?:$|[{_CELL_BREAKS}]))"
+)
+
+
+def neutralise_formulas(text: str) -> str:
+    """The text with an apostrophe before every part a spreadsheet could read as a formula."""
+    return _FORMULA_START.sub(lambda match: match.group(1) + "'", text)
+
+
 def csv_cell(value) -> str:
-    """A value as CSV text; a text a spreadsheet would evaluate gets a leading apostrophe."""
+    """A value as CSV text; a text a spreadsheet would evaluate, as a whole or once the line is split
+    on another separator, gets an apostrophe there (see _FORMULA_START)."""
     if value is None:
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, str):
-        return "'" + value if value.startswith(CSV_TRIGGERS) else value
+        return neutralise_formulas(value)
     return str(value)
 
 
@@ -234,9 +254,11 @@ def xlsx_cell(sheet, value):
     """A value for a write-only sheet; a text is always written as text, never as a formula."""
     if isinstance(value, str):
         text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
-        if text.startswith("=") or text in ERROR_CODES:
+        if text.lstrip(' "').startswith(CSV_TRIGGERS) or text in ERROR_CODES:
             cell = WriteOnlyCell(sheet, text)
             cell.data_type = "s"
+            # Excel's hidden apostrophe: the cell stays text even after someone edits it.
+            cell.quotePrefix = True
             return cell
         return text
     if isinstance(value, datetime.datetime):
@@ -308,65 +330,44 @@ def export_rows(resource, queryset: QuerySet) -> Iterator[list]:
 
 
 # --- an upload between its preview and its import ----------------------------------------------------
+# The bytes wait in the database (products.HeldUpload), not in a server's temp folder: behind a load
+# balancer, the preview and the import may be answered by another app server than the upload.
 
-SESSION_KEY = "spreadsheet_uploads"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 KEEP_UPLOADS = 5
 UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
 
 
-def _upload_dir() -> Path:
-    folder = Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()) / "ovop-impor"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
+def _remove_stale() -> None:
+    cutoff = timezone.now() - datetime.timedelta(seconds=UPLOAD_MAX_AGE_SECONDS)
+    HeldUpload.objects.filter(created_at__lt=cutoff).delete()
 
 
-def _remove_stale(folder: Path) -> None:
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
-    for path in folder.iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
-
-
+@transaction.atomic
 def upload_store(request: HttpRequest, *, kind: str, name: str, data: bytes) -> str:
-    """Keep the uploaded bytes under a random name; the session remembers which are this user's."""
-    folder = _upload_dir()
-    _remove_stale(folder)
+    """Keep the uploaded bytes under a random token that only this official can use. An official's
+    oldest uploads beyond the last few are dropped."""
+    _remove_stale()
     token = secrets.token_urlsafe(24)
-    descriptor = os.open(folder / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-    except BaseException:
-        (folder / token).unlink(missing_ok=True)  # a part of a file no session names
-        raise
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    uploads[token] = {"kind": kind, "name": Path(name or "").name[:200]}
-    while len(uploads) > KEEP_UPLOADS:
-        upload_discard(request, next(iter(uploads)), uploads)
-    request.session[SESSION_KEY] = uploads
+    HeldUpload.objects.create(
+        token=token, owner=request.user, kind=kind, name=Path(name or "").name[:200], data=data
+    )
+    kept = HeldUpload.objects.filter(owner=request.user).order_by("-created_at", "-pk")
+    HeldUpload.objects.filter(pk__in=list(kept.values_list("pk", flat=True)[KEEP_UPLOADS:])).delete()
     return token
 
 
 def upload_load(request: HttpRequest, token: str | None) -> tuple[dict, bytes] | None:
-    """The upload this reference names, if it is this session's and still there; None otherwise."""
-    uploads = request.session.get(SESSION_KEY, {})
-    if not token or not TOKEN.fullmatch(token) or token not in uploads:
+    """The upload this token names, if this official made it and it is still there; None otherwise."""
+    if not token or not TOKEN.fullmatch(token) or not request.user.is_authenticated:
         return None
-    try:
-        data = (_upload_dir() / token).read_bytes()
-    except OSError:
+    cutoff = timezone.now() - datetime.timedelta(seconds=UPLOAD_MAX_AGE_SECONDS)
+    held = HeldUpload.objects.filter(token=token, owner=request.user, created_at__gte=cutoff).first()
+    if held is None:
         return None
-    return uploads[token], data
+    return {"kind": held.kind, "name": held.name}, bytes(held.data)
 
 
-def upload_discard(request: HttpRequest, token: str, uploads: dict | None = None) -> None:
-    own = uploads if uploads is not None else dict(request.session.get(SESSION_KEY, {}))
-    if token in own and TOKEN.fullmatch(token):
-        own.pop(token)
-        (_upload_dir() / token).unlink(missing_ok=True)
-    if uploads is None:
-        request.session[SESSION_KEY] = own
+def upload_discard(request: HttpRequest, token: str) -> None:
+    if token and TOKEN.fullmatch(token) and request.user.is_authenticated:
+        HeldUpload.objects.filter(token=token, owner=request.user).delete()

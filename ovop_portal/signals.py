@@ -1,56 +1,86 @@
 """Cache invalidation (the one use of signals the conventions accept): any write to what the public
-pages show makes every cached public page stale."""
+pages or the officials' figures show makes them stale.
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+The write is heard at the database connection, not through post_save: every INSERT, UPDATE or DELETE
+on one of these tables counts, whichever path wrote it. queryset.update(), bulk_create and
+bulk_update (the region loader, search-text refreshes, cover changes, imports, backups) send no model
+signals, and each was a way for a page to stay stale for OVOP_PUBLIC_CACHE_SECONDS. The version is
+bumped at once and again when the transaction commits (ovop_portal.cache).
+"""
 
-from assistance.models import Delivery, MentoringVisit, Programme
-from products.models import (
-    Assessment,
-    Category,
-    Designation,
-    LegalityDocument,
-    Producer,
-    Product,
-    ProductPhoto,
-)
-from villages.models import District, Village
+import re
+
+from django.apps import apps
+from django.db import connections
+from django.db.backends.signals import connection_created
 
 from .cache import invalidate_figures, invalidate_public_pages
 
-PUBLIC_MODELS = [
-    District,
-    Village,
-    Category,
-    Producer,
-    Product,
-    ProductPhoto,
-    LegalityDocument,
-    Designation,
-    Assessment,
-    Programme,
-    Delivery,
-]
+# Officers' areas are officials' business only (and change what a dashboard counts); uploads held
+# between an import's preview and its confirmation are shown by nothing cached.
+PRIVATE_MODELS = {"villages.OfficerArea"}
+UNSHOWN_MODELS = {"products.HeldUpload"}
+DATA_APPS = ("villages", "products", "assistance")
+
+# The table a data-changing statement writes to (Django quotes it, hand-written SQL may not).
+_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"\[]?(\w+)', re.IGNORECASE
+)
 
 
-# What the officials' figures (the dashboard) count besides.
-FIGURES_MODELS = [*PUBLIC_MODELS, MentoringVisit]
+def _tables(*, public: bool) -> frozenset[str]:
+    """The tables of the data apps' models and their many-to-many tables; history tables excluded
+    (they record the past, which no page shows)."""
+    tables = set()
+    for app in DATA_APPS:
+        for model in apps.get_app_config(app).get_models(include_auto_created=True):
+            label = model._meta.label
+            if model.__name__.startswith("Historical") or label in UNSHOWN_MODELS:
+                continue
+            if public and label in PRIVATE_MODELS:
+                continue
+            tables.add(model._meta.db_table)
+    return frozenset(tables)
 
 
-def _invalidate(sender, **kwargs) -> None:
-    invalidate_public_pages()
+class _WriteListener:
+    def __init__(self) -> None:
+        self.public_tables = _tables(public=True)
+        self.figures_tables = _tables(public=False)
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        head = sql[:24].lstrip()[:8].upper() if isinstance(sql, str) else ""
+        if not head.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE")):
+            return result  # a read, a savepoint, a lock: nearly every statement ends here
+        if head.startswith("TRUNCATE"):
+            table = None  # a flush: everything changed
+        else:
+            match = _WRITE.match(sql)
+            if not match:
+                return result
+            table = match.group(1).lower()
+        alias = context["connection"].alias
+        if table is None or table in self.public_tables:
+            invalidate_public_pages(using=alias)
+        if table is None or table in self.figures_tables:
+            invalidate_figures(using=alias)
+        return result
 
 
-def _invalidate_figures(sender, **kwargs) -> None:
-    invalidate_figures()
+_listener: _WriteListener | None = None
+
+
+def _install(connection, **kwargs) -> None:
+    if _listener is not None and _listener not in connection.execute_wrappers:
+        # First in the list, i.e. closest to the database: a wrapper added later for a while
+        # (connection.execute_wrapper) runs around it and takes itself off without touching it.
+        connection.execute_wrappers.insert(0, _listener)
 
 
 def connect() -> None:
-    for model in PUBLIC_MODELS:
-        post_save.connect(_invalidate, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
-        post_delete.connect(_invalidate, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
-    m2m_changed.connect(_invalidate, sender=Product.producers.through, dispatch_uid="public-cache-m2m")
-    for model in FIGURES_MODELS:
-        name = model.__name__
-        post_save.connect(_invalidate_figures, sender=model, dispatch_uid=f"figures-save-{name}")
-        post_delete.connect(_invalidate_figures, sender=model, dispatch_uid=f"figures-delete-{name}")
-    m2m_changed.connect(_invalidate_figures, sender=Product.producers.through, dispatch_uid="figures-m2m")
+    global _listener
+    _listener = _WriteListener()
+    connection_created.connect(_install, dispatch_uid="cache-invalidation-listener")
+    for connection in connections.all(initialized_only=True):
+        _install(connection)

@@ -39,6 +39,7 @@ from villages.access import official_required
 from villages.models import Village
 from villages.roles import Scope, scope_of
 
+from .cache import invalidate_figures, invalidate_public_pages
 from .sheet_files import (
     MAX_UPLOAD_BYTES,
     FileRefused,
@@ -303,11 +304,20 @@ def import_run(*, kind: str, name: str, data: bytes, scope: Scope, dry_run: bool
     resource = resource_class(scope=scope, sheet_rows=table.numbers)
     with transaction.atomic():
         result = resource.import_data(
-            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            lock_rows=not dry_run,
         )
         report = _summarise(kind, resource, result, ignored)
         if dry_run or not report.ok:
             transaction.set_rollback(True)
+        elif report.changes_anything:
+            # The rows were written in bulk, which sends no post_save: the public pages and the
+            # figures are made stale here (on commit, by the cache module).
+            invalidate_public_pages()
+            invalidate_figures()
     return report
 
 

@@ -8,6 +8,7 @@ from products import urls as products_urls
 from villages import views as region_views
 
 from . import dashboard, public, spreadsheets, views
+from .accounts import ThrottledPasswordResetView
 from .sitemaps import SITEMAPS
 
 officials_patterns = (
@@ -71,6 +72,8 @@ urlpatterns = [
     path("petugas/", include(product_patterns)),
     path("petugas/bantuan/", include("assistance.urls")),
     path("petugas/", include((spreadsheets.urlpatterns, "spreadsheets"))),
+    # Before Django's own: the reset form that throttles and never tells whether an address exists.
+    path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

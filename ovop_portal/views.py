@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from assistance.summaries import product_assistance, village_assistance
 from products.access import product_for_official
@@ -22,7 +22,7 @@ from villages.models import Village
 from villages.roles import scope_of
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
     """Liveness for a load balancer or process monitor: the app answers, without touching the database.
     It is also the benchmark's trivial view (bench/run.py), the ceiling of this stack."""

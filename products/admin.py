@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from villages.admin import ServiceAreaDistrictFilter
 from villages.keys import KeyCheckingAdminMixin
 
+from .history import last_deletion, prepare_restored, restore_related
 from .models import (
     Assessment,
     AssessmentCriterion,
@@ -16,6 +18,34 @@ from .models import (
     Product,
     ProductPhoto,
 )
+
+
+class RecoveringHistoryAdmin(SimpleHistoryAdmin):
+    """History, revert, and recovery of a deleted object: open …/<id>/history/ of the deleted object,
+    choose its last version and save. Its recorded many-to-many links come back, and so do the rows
+    of `recovered_with` ((model, foreign key attname) pairs) deleted with it whose files still exist."""
+
+    recovered_with: tuple = ()
+
+    def save_model(self, request, obj, form, change) -> None:
+        deletion = last_deletion(type(obj), obj.pk) if change and obj.pk is not None else None
+        if deletion is None:
+            super().save_model(request, obj, form, change)
+            return
+        prepare_restored(obj, deletion)
+        super().save_model(request, obj, form, change)
+        restored = restore_related(obj, deletion, related=self.recovered_with)
+        if restored.files_missing:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)s data terkait tidak dipulihkan karena berkasnya sudah tidak ada.",
+                    "%(n)s data terkait tidak dipulihkan karena berkasnya sudah tidak ada.",
+                    restored.files_missing,
+                )
+                % {"n": restored.files_missing},
+                messages.WARNING,
+            )
 
 
 class ProductDistrictFilter(ServiceAreaDistrictFilter):
@@ -65,7 +95,7 @@ class ProductProducerInline(KeyCheckingAdminMixin, admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+class ProductAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["name", "village", "category", "status", "is_demo", "updated_at"]
     list_filter = ["status", "category", ProductDistrictFilter, "is_demo"]
     list_select_related = ["village", "category"]
@@ -74,10 +104,11 @@ class ProductAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["slug", "created_at", "updated_at"]
     exclude = ["producers"]
     inlines = [ProductProducerInline, ProductPhotoInline, ProductLegalityInline]
+    recovered_with = ((ProductPhoto, "product_id"),)
 
 
 @admin.register(Producer)
-class ProducerAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+class ProducerAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["business_name", "owner_name", "kind", "village", "nib", "contact_consent"]
     list_filter = ["kind", "contact_consent", ProductDistrictFilter, "is_demo"]
     list_select_related = ["village"]
@@ -87,7 +118,7 @@ class ProducerAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LegalityDocument)
-class LegalityDocumentAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+class LegalityDocumentAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["kind", "number", "product", "producer", "issued_on", "expires_on"]
     list_filter = ["kind"]
     list_select_related = ["product", "producer"]
@@ -127,13 +158,14 @@ class AssessmentScoreInline(KeyCheckingAdminMixin, admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
+class AssessmentAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["product", "assessed_on", "total_points", "max_points", "stars", "assessor"]
     list_filter = ["stars"]
     list_select_related = ["product", "assessor"]
     search_fields = ["product__name"]
     readonly_fields = ["product", "assessor", "total_points", "max_points", "stars"]
     inlines = [AssessmentScoreInline]
+    recovered_with = ((AssessmentScore, "assessment_id"),)
 
     def has_add_permission(self, request):
         return False

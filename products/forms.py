@@ -7,17 +7,11 @@ from villages.keys import KeyCheckingMultipleChoiceField
 from villages.models import Village
 from villages.roles import Scope
 
+from .concurrency import VersionedFormMixin
 from .fields import RupiahField
 from .images import validate_photo
-from .models import LegalityDocument, Producer, Product, normalise_whatsapp
-
-SCAN_MAX_BYTES = 10 * 1024 * 1024
-SCAN_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-}
+from .models import NIB_HELD_ELSEWHERE, LegalityDocument, Producer, Product, normalise_whatsapp
+from .scans import scan_file_name, validate_scan
 
 
 class DateInput(forms.DateInput):
@@ -61,7 +55,7 @@ class ErrorsAlwaysShown:
             self.add_error(None, message)
 
 
-class ProductForm(ErrorsAlwaysShown, forms.ModelForm):
+class ProductForm(ErrorsAlwaysShown, VersionedFormMixin, forms.ModelForm):
     price_min = RupiahField(label=_("Harga terendah (Rp)"), required=False)
     price_max = RupiahField(label=_("Harga tertinggi (Rp)"), required=False)
 
@@ -101,7 +95,7 @@ class ProductForm(ErrorsAlwaysShown, forms.ModelForm):
         self.fields["producers"].label_from_instance = lambda p: f"{p.business_name} · {p.village.name}"
 
 
-class ProducerForm(forms.ModelForm):
+class ProducerForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Producer
         fields = [
@@ -122,6 +116,7 @@ class ProducerForm(forms.ModelForm):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         self.fields["village"].queryset = village_choices(scope)
         self.fields["whatsapp"].max_length = 30
         self.fields["whatsapp"].widget.attrs.update(
@@ -139,6 +134,17 @@ class ProducerForm(forms.ModelForm):
         nib = "".join(self.cleaned_data.get("nib", "").split())
         if nib and not (len(nib) == 13 and nib.isdigit()):
             raise ValidationError(_("NIB terdiri dari 13 angka."), code="invalid_nib")
+        holder = Producer.objects.filter(nib=nib).exclude(pk=self.instance.pk).first() if nib else None
+        if holder is not None:
+            # The database's uniqueness would refuse it too; this says it in the official's terms:
+            # a producer they can see is named, any other is not even placed (NIB_HELD_ELSEWHERE).
+            if Producer.objects.for_scope(self.scope).filter(pk=holder.pk).exists():
+                raise ValidationError(
+                    _("NIB ini sudah terdaftar untuk %(producer)s di wilayah Anda.")
+                    % {"producer": holder.business_name},
+                    code="nib_taken",
+                )
+            raise ValidationError(NIB_HELD_ELSEWHERE, code="nib_taken")
         return nib
 
 
@@ -161,17 +167,9 @@ class LegalityDocumentForm(forms.ModelForm):
         scan = self.cleaned_data.get("scan")
         if not isinstance(scan, UploadedFile):
             return scan
-        if scan.size > SCAN_MAX_BYTES:
-            raise ValidationError(_("Berkas terlalu besar: paling besar 10 MB."), code="too_large")
-        extension = scan.name.rsplit(".", 1)[-1].lower() if "." in scan.name else ""
-        scan.seek(0)
-        head = scan.read(16)
-        scan.seek(0)
-        if extension not in SCAN_SIGNATURES or not head.startswith(SCAN_SIGNATURES[extension]):
-            raise ValidationError(
-                _("Pindaian harus berkas PDF, JPEG atau PNG yang sesuai dengan nama berkasnya."),
-                code="invalid_scan",
-            )
+        kind = validate_scan(scan)
+        # The original name (often the owner's name or NIK) is not kept anywhere.
+        scan.name = scan_file_name(kind)
         return scan
 
 

@@ -2,7 +2,8 @@
 
 An upload is accepted only when Pillow reads it completely as JPEG, PNG or WebP, the file name's
 extension matches the content, and it is at most 10 MB and 40 megapixels. The original is never
-stored: each rendition is re-encoded as JPEG without any metadata (EXIF location included).
+stored: each rendition is re-encoded as JPEG from its pixels alone, converted to sRGB, so no
+metadata survives: no EXIF (location included), XMP, ICC profile, JPEG comment or PNG text chunk.
 """
 
 import io
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -21,6 +22,7 @@ ALLOWED_FORMATS = {"JPEG": {"jpg", "jpeg"}, "PNG": {"png"}, "WEBP": {"webp"}}
 # Long edge of each rendition, in pixels: the product page, the gallery, cards and lists.
 RENDITIONS = {"large": 1600, "medium": 800, "thumb": 320}
 JPEG_QUALITY = 82
+SRGB = ImageCms.createProfile("sRGB")
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,31 @@ def validate_photo(upload: UploadedFile) -> Image.Image:
     return image
 
 
+def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """Colours as the camera's profile meant them, so the profile itself can be dropped.
+
+    A profile that cannot be read or does not fit the image is ignored (the pixels are kept as they
+    are): it is dropped either way, since profiles carry free text (description, copyright)."""
+    if not icc_profile or image.mode not in ("RGB", "CMYK", "L"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        return ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image from the pixels alone. Pillow carries `info` (JPEG comment, EXIF, XMP, ICC
+    profile, PNG text chunks) along through copy(), convert() and thumbnail(), and its JPEG writer
+    writes some of it back (the comment, in particular): nothing of it may reach a rendition."""
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
 def make_renditions(image: Image.Image, stem: str) -> dict[str, Rendition]:
-    """Re-encode the image at each rendition size, upright and without metadata."""
-    upright = ImageOps.exif_transpose(image)
+    """Re-encode the image at each rendition size, upright, in sRGB and without any metadata."""
+    icc_profile = image.info.get("icc_profile")
+    upright = _to_srgb(ImageOps.exif_transpose(image), icc_profile)
     if upright.mode in ("RGBA", "LA", "P"):
         rgba = upright.convert("RGBA")
         flattened = Image.new("RGB", rgba.size, (255, 255, 255))
@@ -80,10 +104,12 @@ def make_renditions(image: Image.Image, stem: str) -> dict[str, Rendition]:
         upright = flattened
     elif upright.mode != "RGB":
         upright = upright.convert("RGB")
+    upright = _pixels_only(upright)
     renditions = {}
     for name, edge in RENDITIONS.items():
         copy = upright.copy()
         copy.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+        copy = _pixels_only(copy)
         buffer = io.BytesIO()
         copy.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
         renditions[name] = Rendition(

@@ -2,12 +2,13 @@
 
 import datetime
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,10 +19,28 @@ from simple_history.models import HistoricalRecords
 from villages.models import Village, service_area
 from villages.roles import Scope
 
+from .concurrency import bump_row_version
+from .scans import validate_scan_upload
+from .storage import private_storage
+
 EXPIRY_WARNING_DAYS = 90
 NIB_PATTERN = re.compile(r"\d{13}")
 # An Indonesian mobile number after +62: 8, then 8 to 11 more digits.
 WHATSAPP_PATTERN = re.compile(r"\+628[1-9]\d{7,10}")
+
+
+# Shown wherever a NIB is refused because a producer the official may not see holds it (the producer
+# form, the spreadsheet import). A NIB names one business, so it stays unique and a refusal cannot help
+# saying that the number is in use; and since an officer can list every producer of their own area,
+# "in use, not by one of mine" follows from any refusal at all. So the text says that much and nothing
+# more: not who holds it, in which village or kecamatan, or whether the holder is next door or in
+# another regency, and it reads the same on every path so that none of them tells more than another.
+# (The NIB itself is public in OSS; who holds it and where is what the officer must not learn.) A
+# genuine clash, e.g. a producer registered twice, is for the Dinas, who sees the whole regency.
+NIB_HELD_ELSEWHERE = _(
+    "NIB ini sudah terdaftar di portal dan tidak dapat dipakai di sini. Bila NIB ini memang milik "
+    "produsen ini, hubungi Dinas."
+)
 
 
 def normalise_whatsapp(raw: str) -> str:
@@ -135,6 +154,8 @@ class Producer(models.Model):
     is_demo = models.BooleanField(_("data contoh"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ProducerQuerySet.as_manager()
     # Who changed what and when (the officials' pages and the admin show it). A change's own time
@@ -168,6 +189,10 @@ class Producer(models.Model):
 
     def __str__(self) -> str:
         return self.business_name
+
+    def save(self, *args, **kwargs) -> None:
+        kwargs["update_fields"] = bump_row_version(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("products:producer_detail", args=[self.pk])
@@ -208,8 +233,11 @@ class ProductQuerySet(models.QuerySet):
         return self.published().filter(service_area("village__code"))
 
     def with_public_flagship(self) -> "ProductQuerySet":
-        """`is_flagship` and `flagship_year`: whether the product is its village's approved flagship."""
-        approved = Designation.objects.approved().filter(product=OuterRef("pk"))
+        """`is_flagship` and `flagship_year`: whether the product is its village's approved flagship.
+
+        The designation must name the product's own village: a product that left the village it was
+        designated for (data changed behind the services' back) is no village's flagship."""
+        approved = Designation.objects.approved().filter(product=OuterRef("pk"), village=OuterRef("village"))
         return self.annotate(
             is_flagship=Exists(approved), flagship_year=models.Subquery(approved.values("year")[:1])
         )
@@ -315,6 +343,8 @@ class Product(models.Model):
     search_text = models.TextField(_("teks pencarian"), blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ProductQuerySet.as_manager()
     # search_text is derived (rewritten by bulk_update, without history) and updated_at repeats the
@@ -323,6 +353,8 @@ class Product(models.Model):
         verbose_name=_("riwayat produk"),
         verbose_name_plural=pgettext_lazy("plural", "riwayat produk"),
         excluded_fields=["search_text", "updated_at"],
+        # Its producers too: restoring a deleted product brings its links back (products.history).
+        m2m_fields=[producers],
     )
 
     class Meta:
@@ -349,7 +381,20 @@ class Product(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = self._unique_slug()
-        super().save(*args, **kwargs)
+        kwargs["update_fields"] = bump_row_version(self, kwargs.get("update_fields"))
+        update_fields = kwargs.get("update_fields")
+        writes_village = update_fields is None or {"village", "village_id"} & set(update_fields)
+        if writes_village and self.village_moves():
+            # The last guard, for every path that skips clean() (scripts, bulk code): the row is
+            # locked first so that designation_propose, which locks it too, cannot slip a proposal
+            # in between this check and the write.
+            with transaction.atomic(using=kwargs.get("using")):
+                list(Product.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+                self._refuse_move_away_from_designation()
+                super().save(*args, **kwargs)
+        else:
+            super().save(*args, **kwargs)
+        self._stored_village_id = self.village_id
 
     def get_absolute_url(self) -> str:
         return reverse("products:product_detail", args=[self.pk])
@@ -369,10 +414,54 @@ class Product(models.Model):
             raise ValidationError(
                 {"price_max": _("Harga tertinggi tidak boleh lebih rendah dari harga terendah.")}
             )
+        # A flagship (or a proposed one) belongs to its village by a Dinas decision: only ending or
+        # deciding the designation frees the product to move. save() refuses the same.
+        if self.village_moves():
+            self._refuse_move_away_from_designation()
+
+    # The village a product was read with, to tell a move from any other save (see village_moves).
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._stored_village_id = instance.__dict__.get("village_id")
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._stored_village_id = self.__dict__.get("village_id")
+
+    def village_moves(self) -> bool:
+        """Whether saving would give an existing product another village than the one it was read with
+        (an instance not read from the database is assumed to move: it is checked)."""
+        if self.pk is None or self.village_id is None:
+            return False
+        return getattr(self, "_stored_village_id", None) != self.village_id
+
+    def open_designation_elsewhere(self) -> "Designation | None":
+        """A proposal or an approved designation of this product for a village other than its own
+        village as set now; the approved one first."""
+        return (
+            Designation.objects.open()
+            .filter(product_id=self.pk)
+            .exclude(village_id=self.village_id)
+            .select_related("village")
+            .order_by("status", "-pk")
+            .first()
+        )
+
+    def _refuse_move_away_from_designation(self) -> None:
+        designation = self.open_designation_elsewhere()
+        if designation is not None:
+            raise ValidationError({"village": designation.village_change_refusal()})
+
+    @staticmethod
+    def slug_base(name: str, village_name: str) -> str:
+        """The slug before any "-2" that tells it from another's (imports allocate slugs in bulk)."""
+        name, village = slugify(name), slugify(village_name)
+        return (name if village in name else f"{name}-{village}")[:160].strip("-") or "produk"
 
     def _unique_slug(self) -> str:
-        name, village = slugify(self.name), slugify(self.village.name)
-        base = (name if village in name else f"{name}-{village}")[:160].strip("-") or "produk"
+        base = Product.slug_base(self.name, self.village.name)
         slug, n = base, 2
         while Product.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
@@ -404,7 +493,10 @@ class LegalityDocumentQuerySet(models.QuerySet):
 
 
 def legality_upload_to(instance: "LegalityDocument", filename: str) -> str:
-    return f"legalitas/{today():%Y/%m}/{filename}"
+    """A random name in private storage: the original name often holds the owner's name or NIK."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    extension = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}.get(extension, "bin")
+    return f"legalitas/{today():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class LegalityDocument(models.Model):
@@ -449,7 +541,13 @@ class LegalityDocument(models.Model):
         blank=True,
         help_text=_("Kosongkan bila tidak ada masa berlaku (sertifikat halal)."),
     )
-    scan = models.FileField(_("pindaian dokumen"), upload_to=legality_upload_to, blank=True)
+    scan = models.FileField(
+        _("pindaian dokumen"),
+        upload_to=legality_upload_to,
+        storage=private_storage,
+        validators=[validate_scan_upload],
+        blank=True,
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -548,6 +646,12 @@ class ProductPhoto(models.Model):
     is_cover = models.BooleanField(_("foto sampul"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
+    # Deleted photos can be restored with their product (products.history); their files are kept.
+    history = HistoricalRecords(
+        verbose_name=_("riwayat foto produk"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat foto produk"),
+    )
+
     class Meta:
         ordering = ["-is_cover", "position", "pk"]
         verbose_name = _("foto produk")
@@ -572,6 +676,16 @@ class DesignationQuerySet(models.QuerySet):
 
     def proposed(self) -> "DesignationQuerySet":
         return self.filter(status=Designation.Status.PROPOSED)
+
+    def open(self) -> "DesignationQuerySet":
+        """Proposed or approved: what ties a product to its village."""
+        return self.filter(status__in=[Designation.Status.PROPOSED, Designation.Status.APPROVED])
+
+    def in_product_village(self) -> "DesignationQuerySet":
+        """Designations whose product is still in the designated village. Product.save() and the
+        services keep it so; public reads require it anyway, so that data changed behind their back
+        (a bulk update, a restore) never shows a flagship in a village the Dinas did not decide."""
+        return self.filter(product__village=F("village"))
 
     def for_scope(self, scope: Scope) -> "DesignationQuerySet":
         queryset = self.filter(service_area("village__code"))
@@ -717,6 +831,20 @@ class Designation(models.Model):
         if self.product_id and self.village_id and self.product.village_id != self.village_id:
             raise ValidationError({"product": _("Produk ini bukan produk desa/kelurahan tersebut.")})
 
+    def village_change_refusal(self) -> str:
+        """Why the product of this open designation cannot change village, and what to do first."""
+        if self.status == self.Status.APPROVED:
+            return _(
+                "Produk ini adalah produk unggulan %(village)s yang ditetapkan Dinas (SK %(decree)s), "
+                "sehingga desanya tidak dapat diubah. Minta Dinas mengakhiri penetapan itu lebih dulu, "
+                "lalu ubah desanya."
+            ) % {"village": self.village, "decree": self.decree_number}
+        return _(
+            "Produk ini sedang diusulkan sebagai produk unggulan %(village)s (usulan tahun %(year)s), "
+            "sehingga desanya tidak dapat diubah. Minta Dinas memutuskan usulan itu lebih dulu (bila "
+            "ditolak, desanya dapat diubah), lalu ubah desanya."
+        ) % {"village": self.village, "year": self.year}
+
 
 class VillageStatus(models.TextChoices):
     """A village's OVOP status, which follows from its data."""
@@ -729,8 +857,13 @@ class VillageStatus(models.TextChoices):
 
 def with_ovop_status(villages: models.QuerySet) -> models.QuerySet:
     """Annotate a Village queryset with `ovop_status` (one of VillageStatus) in the same query."""
-    approved = Designation.objects.filter(village=OuterRef("pk"), status=Designation.Status.APPROVED)
-    proposed = Designation.objects.filter(village=OuterRef("pk"), status=Designation.Status.PROPOSED)
+    # A designation counts only while its product is in the village (see in_product_village).
+    approved = Designation.objects.filter(
+        village=OuterRef("pk"), product__village=OuterRef("pk"), status=Designation.Status.APPROVED
+    )
+    proposed = Designation.objects.filter(
+        village=OuterRef("pk"), product__village=OuterRef("pk"), status=Designation.Status.PROPOSED
+    )
     products = Product.objects.filter(village=OuterRef("pk"))
     return villages.annotate(
         ovop_status=models.Case(
@@ -809,6 +942,10 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("riwayat penilaian produk"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat penilaian produk"),
+    )
 
     class Meta:
         ordering = ["-assessed_on", "-pk"]
@@ -839,6 +976,11 @@ class AssessmentScore(models.Model):
     points = models.PositiveSmallIntegerField(_("nilai"))
     # The criterion's maximum when the score was given: later rubric changes leave history as it was.
     max_points = models.PositiveSmallIntegerField(_("nilai maksimum"))
+
+    history = HistoricalRecords(
+        verbose_name=_("riwayat nilai kriteria"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat nilai kriteria"),
+    )
 
     class Meta:
         ordering = ["criterion__position", "pk"]
@@ -906,7 +1048,7 @@ def due_for_assessment(products: ProductQuerySet, on: datetime.date | None = Non
     last = (
         Assessment.objects.filter(product=OuterRef("pk")).order_by("-assessed_on").values("assessed_on")[:1]
     )
-    flagship = Designation.objects.filter(product=OuterRef("pk"), status=Designation.Status.APPROVED)
+    flagship = Designation.objects.approved().filter(product=OuterRef("pk"), village=OuterRef("village"))
     return (
         products.annotate(last_assessed_on=models.Subquery(last), is_flagship=Exists(flagship))
         .filter(Q(status=Product.Status.PUBLISHED) | Q(is_flagship=True))
@@ -916,3 +1058,22 @@ def due_for_assessment(products: ProductQuerySet, on: datetime.date | None = Non
         )
         .select_related("village__district", "category")
     )
+
+
+class HeldUpload(models.Model):
+    """A spreadsheet of producers or products between its upload and its import (ovop_portal's
+    import pages). Kept in the database, not in a server's temp folder, so that the preview and the
+    import work whichever app server answers them; bound to the official who uploaded it."""
+
+    token = models.CharField(max_length=32, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

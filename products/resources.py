@@ -20,20 +20,23 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import translation
+from django.db.models import CheckConstraint, Exists, F, OuterRef, Q, Subquery, UniqueConstraint
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.resources import Diff
+from simple_history.models import HistoricalRecords
 
 from villages.models import Village
 from villages.roles import NO_SCOPE, Scope
 
+from .concurrency import VERSION_FIELD
 from .fields import parse_rupiah
 from .models import (
     ASSESSMENT_VALID_MONTHS,
+    NIB_HELD_ELSEWHERE,
     Assessment,
     Category,
     Designation,
@@ -45,6 +48,7 @@ from .models import (
     normalise_whatsapp,
     today,
 )
+from .search import search_refresh
 
 # A cell that a spreadsheet would evaluate: "=…", a sign followed by a function call ("+HYPERLINK(…)",
 # "@SUM(…)") or a DDE command ("-2+3+cmd|' /C calc'!A0"). "+62 812…", "-6.12" and "- dijual (segar)"
@@ -54,6 +58,71 @@ FORMULA = re.compile(r"^\s*=|^\s*[+\-@]\s*[A-Za-z_][\w.]*\s*\(|^\s*[+\-@].*\w\|.
 NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 EXAMPLE_PREFIX = "CONTOH"
 LIST_SEPARATOR = ";"
+WRITE_BATCH = 500
+
+
+def _holds(condition: Q, instance) -> bool | None:
+    """A constraint's condition for one unsaved object, in Python and SQL's three-valued logic (None:
+    unknown, which a CHECK accepts); NotImplemented when the condition is beyond these simple lookups,
+    and the database must be asked."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            result = _holds(child, instance)
+        else:
+            lookup, expected = child
+            name, _sep, operator = lookup.partition("__")
+            operator = operator or "exact"
+            if "__" in operator or not hasattr(instance, name):
+                return NotImplemented
+            value = getattr(instance, name)
+            if isinstance(expected, F):
+                if not hasattr(instance, expected.name):
+                    return NotImplemented
+                expected = getattr(instance, expected.name)
+            elif hasattr(expected, "resolve_expression"):
+                return NotImplemented
+            if operator == "isnull":
+                result = (value is None) == bool(expected)
+            elif value is None or expected is None:
+                result = None
+            elif operator in COMPARISONS:
+                result = COMPARISONS[operator](value, expected)
+            else:
+                return NotImplemented
+        if result is NotImplemented:
+            return NotImplemented
+        results.append(result)
+    if condition.connector == Q.AND:
+        combined = False if False in results else (None if None in results else True)
+    else:
+        combined = True if True in results else (None if None in results else False)
+    if condition.negated and combined is not None:
+        combined = not combined
+    return combined
+
+
+def _referenced(condition: Q) -> set[str]:
+    """The fields a condition reads: a check on a field already refused is not made (as Django)."""
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _referenced(child)
+        else:
+            names.add(child[0].split("__")[0])
+            if isinstance(child[1], F):
+                names.add(child[1].name)
+    return names
+
+
+COMPARISONS = {
+    "exact": lambda a, b: a == b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "in": lambda a, b: a in b,
+}
 
 
 def normal_name(name: str) -> str:
@@ -310,6 +379,30 @@ class ProducerListWidget(widgets.ManyToManyWidget):
         self.scope = scope
         self._found: dict[str, list[Producer]] = {}
 
+    def preload(self, cells) -> None:
+        """Find, in two queries for the whole file, every producer its cells name."""
+        tokens = set()
+        for cell in cells:
+            try:
+                text = cell_text(cell)
+            except ValueError:
+                continue
+            tokens |= {" ".join(raw.split()) for raw in text.split(LIST_SEPARATOR)} - {""}
+        nibs = {"".join(t.split()) for t in tokens if re.fullmatch(r"\d{13}", "".join(t.split()))}
+        names = {t for t in tokens if "".join(t.split()) not in nibs}
+        in_scope = Producer.objects.for_scope(self.scope).order_by("pk")
+        by_nib: dict[str, list[Producer]] = {}
+        for producer in in_scope.filter(nib__in=nibs):
+            by_nib.setdefault(producer.nib, []).append(producer)
+        by_name: dict[str, list[Producer]] = {}
+        lowered = {name.lower() for name in names}
+        for producer in in_scope.annotate(lowered=Lower("business_name")).filter(lowered__in=lowered):
+            by_name.setdefault(producer.business_name.casefold(), []).append(producer)
+        for token in tokens:
+            digits = "".join(token.split())
+            found = by_nib.get(digits, []) if digits in nibs else by_name.get(token.casefold(), [])
+            self._found[token.casefold()] = found[:10]
+
     def _candidates(self, token: str) -> list[Producer]:
         key = token.casefold()
         if key not in self._found:
@@ -407,6 +500,11 @@ class SheetImportResource(resources.ModelResource):
         self._row_number = 0
         self._seen: dict[tuple, int] = {}
         self._claimed: dict[int, int] = {}
+        self._objects: dict[int, models.Model] = {}
+        self._taken: dict[str, dict[tuple, int]] = {}
+        self._to_create: list[models.Model] = []
+        self._to_update: list[models.Model] = []
+        self._m2m: list[tuple[models.Model, str, list]] = []
         self.fields["village"].widget = VillageWidget(scope)
 
     @classmethod
@@ -456,7 +554,90 @@ class SheetImportResource(resources.ModelResource):
             raise ValidationError(
                 {attribute: _("Baris ini dan baris %(row)s menunjuk data yang sama.") % {"row": first}}
             )
+        if pk in self._objects:
+            return self._objects[pk]
         return model.objects.select_related(*self.RELATED).get(pk=pk)
+
+    def _preload(self, pks, lock: bool = False) -> None:
+        """The objects the file's rows may update, and the values their unique constraints already
+        hold, each in one query for the whole file: no row asks the database on its own."""
+        model = self._meta.model
+        objects = model.objects.select_related(*self.RELATED)
+        many = [
+            f.attribute for f in self.get_import_fields() if isinstance(f.widget, widgets.ManyToManyWidget)
+        ]
+        if lock:
+            # Held until the import commits: an edit form (row_version) or a designation proposal on
+            # these rows waits, and every check made on them stays true until they are written.
+            objects = objects.select_for_update(of=("self",))
+        self._objects = objects.prefetch_related(*many).in_bulk(set(pks))
+
+    def _unique_constraints(self, model) -> list[UniqueConstraint]:
+        return [c for c in model._meta.constraints if isinstance(c, UniqueConstraint) and c.fields]
+
+    def _load_taken(self, dataset) -> None:
+        """For each unique constraint on imported columns: the values rows may bring that are
+        already held, with their holder (one query per constraint)."""
+        model = self._meta.model
+        for constraint in self._unique_constraints(model):
+            attributes = [model._meta.get_field(name).attname for name in constraint.fields]
+            if not all(a in self.fields for a in attributes):
+                continue
+            values = self._column_values(dataset, attributes[0])
+            values |= {"".join(value.split()) for value in values}
+            held = model.objects.filter(**{f"{attributes[0]}__in": values})
+            if constraint.condition is not None:
+                held = held.filter(constraint.condition)
+            self._taken[constraint.name] = {
+                tuple(row[:-1]): row[-1] for row in held.values_list(*attributes, "pk")
+            }
+
+    def _check_constraints(self, instance, exclude: set[str]) -> dict:
+        """The model's constraints, checked in memory (see _holds and _load_taken); a constraint they
+        cannot decide is left to Django, which asks the database."""
+        errors: dict = {}
+        for constraint in instance._meta.constraints:
+            fields = set(getattr(constraint, "fields", ()) or ())
+            if isinstance(constraint, CheckConstraint) and isinstance(constraint.condition, Q):
+                fields |= _referenced(constraint.condition)
+            if fields & exclude:
+                continue
+            if isinstance(constraint, CheckConstraint):
+                holds = _holds(constraint.condition, instance)
+                if holds is NotImplemented:
+                    self._validate_in_database(constraint, instance, exclude, errors)
+                elif holds is False:
+                    errors.setdefault(NON_FIELD_ERRORS, []).append(
+                        ValidationError(
+                            constraint.get_violation_error_message(), code=constraint.violation_error_code
+                        )
+                    )
+            elif isinstance(constraint, UniqueConstraint) and constraint.name in self._taken:
+                applies = True if constraint.condition is None else _holds(constraint.condition, instance)
+                values = tuple(
+                    getattr(instance, instance._meta.get_field(n).attname) for n in constraint.fields
+                )
+                holder = self._taken[constraint.name].get(values)
+                if applies is NotImplemented:
+                    self._validate_in_database(constraint, instance, exclude, errors)
+                elif applies and holder is not None and holder != instance.pk:
+                    key = constraint.fields[0] if len(constraint.fields) == 1 else NON_FIELD_ERRORS
+                    errors.setdefault(key, []).append(
+                        ValidationError(constraint.get_violation_error_message(), code="unique")
+                    )
+            else:
+                self._validate_in_database(constraint, instance, exclude, errors)
+        return errors
+
+    @staticmethod
+    def _validate_in_database(constraint, instance, exclude: set[str], errors: dict) -> None:
+        try:
+            constraint.validate(type(instance), instance, exclude=exclude)
+        except ValidationError as error:
+            key = NON_FIELD_ERRORS
+            if error.code == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                key = constraint.fields[0]
+            errors.setdefault(key, []).append(error)
 
     def before_import_row(self, row, **kwargs) -> None:
         self.current_row = row
@@ -500,26 +681,118 @@ class SheetImportResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True) -> None:
+        """full_clean() without its per-row queries: a relation a widget found (village, category) is
+        not looked up again, and the constraints are checked against what before_import loaded."""
         errors = dict(import_validation_errors or {})
+        found = [
+            field.name
+            for field in instance._meta.concrete_fields
+            if field.is_relation and field.is_cached(instance) and getattr(instance, field.name) is not None
+        ]
+        exclude = {*errors, *self.UNCHECKED_FIELDS}
         try:
-            instance.full_clean(exclude=[*errors, *self.UNCHECKED_FIELDS], validate_unique=validate_unique)
+            instance.full_clean(exclude=[*exclude, *found], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        for key, messages in self._check_constraints(instance, exclude | set(errors)).items():
+            errors.setdefault(key, []).extend(messages)
+        if validate_unique:
+            checks, _dates = instance._get_unique_checks(exclude=[*exclude, *errors, instance._meta.pk.name])
+            if checks:  # a unique field this resource does not load in bulk: Django asks the database
+                try:
+                    instance.validate_unique(exclude=[*exclude, *errors, instance._meta.pk.name])
+                except ValidationError as error:
+                    errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        """Collected, and written in bulk once every row is known to be valid (write_all)."""
         if not kwargs.get("dry_run"):  # a preview checks every row and writes nothing
-            super().save_instance(instance, is_create, row, **kwargs)
+            (self._to_create if is_create else self._to_update).append(instance)
 
     def save_m2m(self, instance, row, **kwargs) -> None:
-        if not kwargs.get("dry_run"):
-            super().save_m2m(instance, row, **kwargs)
+        if kwargs.get("dry_run"):
+            return
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                self._m2m.append((instance, field.attribute, field.clean(row)))
+
+    def prepare_create(self, instances: list) -> None:
+        """What save() would set on a new object and bulk_create does not (a product's slug)."""
 
     def after_import(self, dataset, result, **kwargs) -> None:
-        # import-export resets the table's id sequence after creating rows, for files that carry ids.
-        # These files never do, and a reset while others insert would only race with them.
-        pass
+        # import-export would reset the table's id sequence here, for files that carry ids. These files
+        # never do, and a reset while others insert would only race with them.
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return  # nothing is written unless every row is valid (the import is all or nothing)
+        self.write_all()
+
+    def write_all(self) -> None:
+        """The rows and their history records (the official who imported them comes from the request,
+        as for a single save) in a few queries per 500 rows, many-to-many links and their history
+        included; then the derived search text of the products concerned, once. save() is not called:
+        what it would add is added here (a product's slug, the edit forms' row_version), and its checks
+        were made under the row locks taken when the rows were read (_preload)."""
+        model = self._meta.model
+        history = getattr(model, "history")  # noqa: B009 (simple-history's manager)
+        self.prepare_create(self._to_create)
+        created = model.objects.bulk_create(self._to_create, batch_size=WRITE_BATCH)
+        # bulk_history_create returns None when simple-history is switched off (SIMPLE_HISTORY_ENABLED)
+        added = history.bulk_history_create(created, batch_size=WRITE_BATCH) or []
+        records = {id(obj): record for obj, record in zip(created, added, strict=False)}
+        if self._to_update:
+            now = timezone.now()
+            names = [
+                field.name
+                for field in model._meta.concrete_fields
+                if not field.primary_key and field.name not in ("created_at", "search_text")
+            ]
+            for instance in self._to_update:
+                instance.updated_at = now
+                if hasattr(instance, VERSION_FIELD):  # the row is locked: no other writer moved it on
+                    setattr(instance, VERSION_FIELD, getattr(instance, VERSION_FIELD) + 1)
+            model.objects.bulk_update(self._to_update, names, batch_size=WRITE_BATCH)
+            updated = history.bulk_history_create(self._to_update, batch_size=WRITE_BATCH, update=True) or []
+            records |= {id(obj): record for obj, record in zip(self._to_update, updated, strict=False)}
+        for attribute in {attribute for _instance, attribute, _value in self._m2m}:
+            self._write_links(
+                attribute, [(obj, value) for obj, name, value in self._m2m if name == attribute], records
+            )
+        self.refresh_search([*self._to_create, *self._to_update])
+
+    def _write_links(self, attribute: str, rows: list[tuple], records: dict) -> None:
+        """A many-to-many column: the links replaced, and copied into the rows' history records when
+        the model's history keeps this relation (so that restoring a version brings them back)."""
+        field = self._meta.model._meta.get_field(attribute)
+        through, source, target = (
+            field.remote_field.through,
+            field.m2m_field_name(),
+            field.m2m_reverse_field_name(),
+        )
+        through.objects.filter(**{f"{source}__in": [obj.pk for obj, _value in rows]}).delete()
+        links = [
+            (obj, through(**{f"{source}_id": obj.pk, f"{target}_id": other.pk}))
+            for obj, value in rows
+            for other in value
+        ]
+        through.objects.bulk_create([link for _obj, link in links], batch_size=WRITE_BATCH)
+        kept = HistoricalRecords.m2m_models.get(field)
+        if kept is not None:
+            kept.objects.bulk_create(
+                [
+                    kept(
+                        history=records[id(obj)],
+                        **{f.attname: getattr(link, f.attname) for f in through._meta.fields},
+                    )
+                    for obj, link in links
+                    if id(obj) in records
+                ],
+                batch_size=WRITE_BATCH,
+            )
+
+    def refresh_search(self, instances: list) -> None:
+        """The search text of the products these rows concern (signals.py does it for single saves)."""
 
     def row_errors(self, number: int, error: ValidationError) -> list[tuple[int, str, str]]:
         """(spreadsheet row, column, reason) for each message of a refused row."""
@@ -607,6 +880,8 @@ class ProducerResource(SheetImportResource):
         store_instance = True
         store_row_values = True
         use_transactions = True
+        # Rows are written together once all are valid (write_all): no savepoint per row.
+        use_bulk = True
         chunk_size = 500
 
     def before_import(self, dataset, **kwargs) -> None:
@@ -623,6 +898,14 @@ class ProducerResource(SheetImportResource):
         )
         for pk, village_id, name, nib in named:
             self._by_name.setdefault((village_id, normal_name(name)), []).append((pk, nib))
+        named_pks = [pk for matches in self._by_name.values() for pk, _nib in matches]
+        self._preload([*self._nib_in_scope, *named_pks], lock=kwargs.get("lock_rows", False))
+        self._load_taken(dataset)
+
+    def refresh_search(self, instances: list) -> None:
+        updated = [producer.pk for producer in self._to_update]
+        if updated:  # a new producer has no products yet
+            search_refresh(Product.objects.filter(producers__in=updated))
 
     def get_instance(self, instance_loader, row) -> Producer | None:
         try:
@@ -636,9 +919,8 @@ class ProducerResource(SheetImportResource):
         pk = self._by_nib.get(nib) if nib else None
         if pk is not None:
             if pk not in self._nib_in_scope:
-                raise ValidationError(
-                    {"nib": _("NIB ini sudah terdaftar untuk produsen di luar wilayah Anda.")}
-                )
+                # Never the holder's name, village or area: see NIB_HELD_ELSEWHERE.
+                raise ValidationError({"nib": str(NIB_HELD_ELSEWHERE)})
             return self._claim(Producer, pk, "nib")
         if not (village and name):
             return None
@@ -747,6 +1029,8 @@ class ProductResource(SheetImportResource):
         store_instance = True
         store_row_values = True
         use_transactions = True
+        # Rows are written together once all are valid (write_all): no savepoint per row.
+        use_bulk = True
         chunk_size = 500
 
     def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
@@ -761,6 +1045,38 @@ class ProductResource(SheetImportResource):
             "pk", "village_id", "name"
         ):
             self._by_name.setdefault((village_id, normal_name(name)), []).append(pk)
+        self._preload(
+            [pk for pks in self._by_name.values() for pk in pks], lock=kwargs.get("lock_rows", False)
+        )
+        self._load_taken(dataset)
+        producers = self.fields["producers"]
+        if producers.column_name in dataset.headers:
+            producers.widget.preload(dataset[producers.column_name])
+
+    def prepare_create(self, instances: list) -> None:
+        """Slugs as Product.save() makes them, the taken ones found in one query per 500 products."""
+        bases = {}
+        for product in instances:
+            if not product.slug:
+                bases[id(product)] = Product.slug_base(product.name, product.village.name)
+        taken: set[str] = set()
+        unique_bases = sorted(set(bases.values()))
+        for start in range(0, len(unique_bases), WRITE_BATCH):
+            chunk = unique_bases[start : start + WRITE_BATCH]
+            pattern = "^(" + "|".join(re.escape(base) for base in chunk) + ")(-[0-9]+)?$"
+            taken |= set(Product.objects.filter(slug__regex=pattern).values_list("slug", flat=True))
+        for product in instances:
+            base = bases.get(id(product))
+            if base is None:
+                continue
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            product.slug = slug
+            taken.add(slug)
+
+    def refresh_search(self, instances: list) -> None:
+        search_refresh([product.pk for product in instances])
 
     def get_instance(self, instance_loader, row) -> Product | None:
         try:
@@ -832,7 +1148,9 @@ class VillageRegistryResource(resources.ModelResource):
     @staticmethod
     def prepare(villages: models.QuerySet) -> models.QuerySet:
         """Villages (annotated by with_ovop_status) with every column's value, in one query."""
-        approved = Designation.objects.approved().filter(village=OuterRef("pk"))
+        approved = Designation.objects.approved().filter(
+            village=OuterRef("pk"), product__village=OuterRef("pk")
+        )
         cutoff = add_months(today(), -ASSESSMENT_VALID_MONTHS)
         latest = Assessment.objects.filter(product=OuterRef("flagship_id"), assessed_on__gt=cutoff).order_by(
             "-assessed_on", "-pk"

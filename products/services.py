@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image
+from simple_history.utils import bulk_create_with_history
 
 from villages.deletion import DeletionRefused, delete_unless_used
 from villages.models import Village
@@ -90,9 +91,10 @@ def product_photo_set_cover(*, photo: ProductPhoto) -> None:
 
 @transaction.atomic
 def product_photo_delete(*, photo: ProductPhoto) -> None:
-    """Delete the photo and its files; if it was the cover, the next photo becomes the cover."""
+    """Delete the photo; if it was the cover, the next photo becomes the cover.
+
+    Its files stay (until `sweep_deleted_photos`), so that it can be restored from its history."""
     Product.objects.select_for_update().get(pk=photo.product_id)
-    names = _photo_files([photo])
     was_cover = photo.is_cover
     photo.delete()
     if was_cover:
@@ -101,15 +103,15 @@ def product_photo_delete(*, photo: ProductPhoto) -> None:
         )
         if successor:
             ProductPhoto.objects.filter(pk=successor.pk).update(is_cover=True)
-    transaction.on_commit(lambda: _delete_files(names))
 
 
 @transaction.atomic
 def product_delete(*, product: Product) -> None:
-    """Delete a product with its photos; refused (DeletionRefused) while other records use it."""
-    names = _photo_files(product.photos.all())
+    """Delete a product with its photos; refused (DeletionRefused) while other records use it.
+
+    The photos' files stay (until `sweep_deleted_photos`): restoring the product from its history
+    brings its photos back (products.history.restore_deleted)."""
     delete_unless_used(product)
-    transaction.on_commit(lambda: _delete_files(names))
 
 
 def producer_delete(*, producer: Producer) -> None:
@@ -134,7 +136,8 @@ def legality_delete(*, document: LegalityDocument) -> None:
     name = document.scan.name if document.scan else ""
     document.delete()
     if name:
-        transaction.on_commit(lambda: default_storage.delete(name))
+        storage = document.scan.storage  # private storage, not the public media folder
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class WorkflowError(Exception):
@@ -146,7 +149,8 @@ class WorkflowError(Exception):
 
 
 def _locked_designation(designation: Designation) -> Designation:
-    """Lock the village first (every step on a village's designations queues behind it), then re-read."""
+    """Lock the village first (every step on a village's designations queues behind it), then re-read
+    the designation with its product, both locked (PostgreSQL locks every row a FOR UPDATE joins)."""
     Village.objects.select_for_update().get(pk=designation.village_id)
     return Designation.objects.select_for_update().select_related("product").get(pk=designation.pk)
 
@@ -154,6 +158,12 @@ def _locked_designation(designation: Designation) -> Designation:
 @transaction.atomic
 def designation_propose(*, product: Product, proposed_by, year: int, notes: str = "") -> Designation:
     Village.objects.select_for_update().get(pk=product.village_id)
+    # The product row too (after the village, the order every designation step takes): a move being
+    # saved at this moment (Product.save locks the row) either ends before, and is seen here, or waits.
+    if Product.objects.select_for_update().get(pk=product.pk).village_id != product.village_id:
+        raise WorkflowError(
+            _("Produk ini baru saja dipindahkan ke desa lain. Muat ulang halaman, lalu coba lagi.")
+        )
     if Designation.objects.proposed().filter(product=product).exists():
         raise WorkflowError(_("Produk ini sudah diusulkan dan sedang menunggu keputusan."))
     if Designation.objects.approved().filter(product=product).exists():
@@ -189,6 +199,17 @@ def designation_approve(
                 raise WorkflowError(
                     _("Usulan ini sudah diputuskan (%(status)s).")
                     % {"status": designation.get_status_display()}
+                )
+            # The product row was locked with the designation (select_related under FOR UPDATE): the
+            # village read here is the one the approval is written against.
+            if designation.product.village_id != designation.village_id:
+                raise WorkflowError(
+                    _(
+                        "Produk %(product)s kini tercatat di desa lain, bukan di %(village)s yang "
+                        "diusulkan, sehingga usulan ini tidak dapat ditetapkan. Tolak usulan ini; desa "
+                        "produknya dapat mengusulkannya kembali."
+                    )
+                    % {"product": designation.product.name, "village": designation.village}
                 )
             current = Designation.objects.approved().filter(village_id=designation.village_id).first()
             if (current.pk if current else None) != expected_current_id:
@@ -273,8 +294,13 @@ def assessment_record(
         max_points=maximum,
         stars=stars_for(total, maximum),
     )
-    AssessmentScore.objects.bulk_create(
-        AssessmentScore(assessment=assessment, criterion=c, points=points[c.pk], max_points=c.max_points)
-        for c in criteria
+    # With their history, so that a deleted assessment comes back with its scores (products.history).
+    bulk_create_with_history(
+        [
+            AssessmentScore(assessment=assessment, criterion=c, points=points[c.pk], max_points=c.max_points)
+            for c in criteria
+        ],
+        AssessmentScore,
+        default_user=assessor,
     )
     return assessment

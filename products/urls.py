@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import private_files, views
 
 app_name = "products"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("produk/baru/", views.product_create, name="product_create"),
     path("produk/<int:pk>/ubah/", views.product_update, name="product_update"),
     path("produk/<int:pk>/hapus/", views.product_delete, name="product_delete"),
+    path("produk/terhapus/", views.deleted_product_list, name="deleted_product_list"),
+    path("produk/<int:pk>/pulihkan/", views.product_restore, name="product_restore"),
     path("produk/<int:pk>/foto/", views.photo_add, name="photo_add"),
     path("produk/<int:pk>/legalitas/", views.legality_add_to_product, name="legality_add_to_product"),
     path("produk/<int:pk>/penilaian/", views.assessment_create, name="assessment_create"),
@@ -22,6 +24,8 @@ urlpatterns = [
     path("produsen/<int:pk>/legalitas/", views.legality_add_to_producer, name="legality_add_to_producer"),
     path("legalitas/<int:pk>/ubah/", views.legality_update, name="legality_update"),
     path("legalitas/<int:pk>/hapus/", views.legality_delete, name="legality_delete"),
+    path("legalitas/<int:pk>/pindaian/", private_files.legality_scan, name="legality_scan"),
+    path("berkas-pribadi/<path:name>", private_files.private_file, name="private_file"),
     path("desa/", views.village_list, name="village_list"),
     path("desa/<str:code>/usulkan/", views.designation_propose, name="designation_propose"),
     path("penetapan/", views.designation_list, name="designation_list"),

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from villages.access import dinas_required, official_required, village_for_official
@@ -22,6 +22,7 @@ from .access import (
     producer_for_official,
     product_for_official,
 )
+from .concurrency import EditConflict, save_versioned
 from .filters import ProducerFilter, ProductFilter, VillageStatusFilter
 from .forms import (
     ApproveForm,
@@ -33,18 +34,20 @@ from .forms import (
     ProposeForm,
     ReasonForm,
 )
-from .history import change_history
+from .history import RestoreRefused, change_history, restore_deleted
 from .models import (
     AssessmentCriterion,
     Designation,
     LegalityDocument,
     Producer,
     Product,
+    ProductPhoto,
     VillageStatus,
     due_for_assessment,
     status_counts,
     with_ovop_status,
 )
+from .storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 
 
 @official_required
@@ -98,20 +101,79 @@ def _product_form(request: HttpRequest, product: Product) -> HttpResponse:
         else None
     )
     if request.method == "POST" and form.is_valid() and (photo_form is None or photo_form.is_valid()):
-        with transaction.atomic():
-            product = form.save()
-            if photo_form and photo_form.validated_image:
-                services.product_photo_add(
-                    product=product,
-                    upload=photo_form.cleaned_data["image"],
-                    caption=photo_form.cleaned_data["caption"],
-                    is_cover=True,
-                    image=photo_form.validated_image,
-                )
-        messages.success(request, _("Produk %(name)s tersimpan.") % {"name": product.name})
-        return redirect(product)
+        try:
+            with transaction.atomic():
+                product = save_versioned(form)
+                if photo_form and photo_form.validated_image:
+                    services.product_photo_add(
+                        product=product,
+                        upload=photo_form.cleaned_data["image"],
+                        caption=photo_form.cleaned_data["caption"],
+                        is_cover=True,
+                        image=photo_form.validated_image,
+                    )
+        except OSError as error:
+            if not is_storage_failure(error):
+                raise
+            log_storage_failure(error, "a new product's photo")
+            if is_new:  # the row was rolled back with the photo: the form creates it again
+                product.pk = None
+                product._state.adding = True
+            form.add_error(None, STORAGE_FAILURE_MESSAGE)
+        except EditConflict:
+            form.report_conflict()
+        else:
+            messages.success(request, _("Produk %(name)s tersimpan.") % {"name": product.name})
+            return redirect(product)
     context = {"form": form, "photo_form": photo_form, "product": product}
     return render(request, "products/product_form.html", context)
+
+
+DELETED_SHOWN = 100
+
+
+def _deleted_products(request: HttpRequest):
+    """Deletion records of the products of the official's area that are deleted now, newest first."""
+    villages = Village.objects.for_scope(scope_of(request.user)).values("pk")
+    return (
+        Product.history.filter(history_type="-", village_id__in=villages)
+        .exclude(id__in=Product.objects.values("pk"))
+        .select_related("history_user", "village")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+@official_required
+def deleted_product_list(request: HttpRequest) -> HttpResponse:
+    """Products deleted in the official's area, each restorable with its producers and photos."""
+    latest: dict[int, object] = {}
+    for record in _deleted_products(request)[:DELETED_SHOWN]:
+        latest.setdefault(record.id, record)  # deleted, restored and deleted again: the last time
+    return render(request, "products/deleted_product_list.html", {"deletions": list(latest.values())})
+
+
+@official_required
+@require_POST
+def product_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _deleted_products(request).filter(id=pk).exists():
+        raise Http404
+    try:
+        restored = restore_deleted(Product, pk, related=[(ProductPhoto, "product_id")])
+    except RestoreRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("products:deleted_product_list")
+    messages.success(request, _("Produk %(name)s dipulihkan.") % {"name": restored.obj.name})
+    if restored.files_missing:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s foto tidak dapat dipulihkan karena berkasnya sudah tidak ada.",
+                "%(n)s foto tidak dapat dipulihkan karena berkasnya sudah tidak ada.",
+                restored.files_missing,
+            )
+            % {"n": restored.files_missing},
+        )
+    return redirect(restored.obj)
 
 
 @official_required
@@ -144,13 +206,21 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     product = product_for_official(scope_of(request.user), pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
-        services.product_photo_add(
-            product=product,
-            upload=form.cleaned_data["image"],
-            caption=form.cleaned_data["caption"],
-            is_cover=form.cleaned_data["is_cover"],
-            image=form.validated_image,
-        )
+        try:
+            services.product_photo_add(
+                product=product,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                is_cover=form.cleaned_data["is_cover"],
+                image=form.validated_image,
+            )
+        except OSError as error:
+            if not is_storage_failure(error):
+                raise
+            log_storage_failure(error, "a product photo")
+            form.add_error(None, STORAGE_FAILURE_MESSAGE)
+            # The official's input was fine: the page answers normally, with the message.
+            return render(request, "products/product_detail.html", product_page_context(product, form))
         messages.success(request, _("Foto ditambahkan."))
         return redirect(product)
     return render(request, "products/product_detail.html", product_page_context(product, form), status=400)
@@ -217,9 +287,13 @@ def _producer_form(request: HttpRequest, producer: Producer) -> HttpResponse:
         request.POST or None, instance=producer, scope=scope_of(request.user), initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        producer = form.save()
-        messages.success(request, _("Produsen %(name)s tersimpan.") % {"name": producer.business_name})
-        return redirect(producer)
+        try:
+            producer = save_versioned(form)
+        except EditConflict:
+            form.report_conflict()
+        else:
+            messages.success(request, _("Produsen %(name)s tersimpan.") % {"name": producer.business_name})
+            return redirect(producer)
     return render(request, "products/producer_form.html", {"form": form, "producer": producer})
 
 
@@ -253,9 +327,16 @@ def _legality_form(
 ) -> HttpResponse:
     form = LegalityDocumentForm(request.POST or None, request.FILES or None, instance=document, holder=holder)
     if request.method == "POST" and form.is_valid():
-        _save_removing_new_scan_on_failure(form)
-        messages.success(request, _("Dokumen legalitas tersimpan."))
-        return redirect(holder)
+        try:
+            _save_removing_new_scan_on_failure(form)
+        except OSError as error:
+            if not is_storage_failure(error):
+                raise
+            log_storage_failure(error, "a legality scan")
+            form.add_error(None, STORAGE_FAILURE_MESSAGE)
+        else:
+            messages.success(request, _("Dokumen legalitas tersimpan."))
+            return redirect(holder)
     return render(
         request, "products/legality_form.html", {"form": form, "holder": holder, "document": document}
     )
@@ -271,7 +352,7 @@ def _save_removing_new_scan_on_failure(form: LegalityDocumentForm) -> None:
             form.save()
     except BaseException:
         if scan and scan.name != name_before:  # stored under its new name before the failure
-            default_storage.delete(scan.name)
+            scan.storage.delete(scan.name)
         raise
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, ProtectedError, Q, RestrictedError
 
 from .models import (
@@ -46,6 +46,8 @@ _FIELDS = {
 }
 _MAX_ERRORS_SHOWN = 20
 _BATCH = 2000
+# pg_advisory_xact_lock key held by every region load: "ovopregn" as a 64-bit integer.
+_LOAD_LOCK_KEY = 0x6F766F707265676E
 
 
 class RegionFileError(Exception):
@@ -183,6 +185,20 @@ def _existing(level: str, scope: str | None) -> dict[str, tuple]:
     return {row[0]: tuple(row[1:]) for row in queryset.values_list("code", *_FIELDS[level]).iterator()}
 
 
+def _wait_for_other_loads() -> None:
+    """Hold the region-load lock until this transaction ends, so concurrent loads run one after another.
+
+    Two loads that both read "not there yet" would both insert the same codes, and the later one would
+    die on the primary key. Any two loads can collide (every regency load also writes its province),
+    so there is one lock for all of them; the reads below come after it and see what the other load
+    committed. On SQLite the IMMEDIATE transaction (settings.py) already holds the database's single
+    write lock from its start, which serialises loads the same way.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOAD_LOCK_KEY])
+
+
 @transaction.atomic
 def regions_load(
     *,
@@ -203,6 +219,7 @@ def regions_load(
     if scope is not None and scope not in parsed[LEVELS[len(scope.split(".")) - 1]]:
         raise RegionFileError(f"There is no region with code {scope} in {source.name}.")
     report = LoadReport(scope=scope or "ID", dry_run=dry_run)
+    _wait_for_other_loads()
 
     stale: dict[str, set[str]] = {}
     for level in LEVELS:

@@ -1,7 +1,7 @@
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import District, Village
 
@@ -20,7 +20,7 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-@require_GET
+@require_safe
 def district_list(request: HttpRequest) -> HttpResponse:
     query = search_query(request)
     districts = District.objects.in_service_area().search(query).with_village_counts().order_by("name")
@@ -31,7 +31,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def village_list(request: HttpRequest) -> HttpResponse:
     query = search_query(request)
     villages = Village.objects.in_service_area().search(query).for_list().order_by("name", "code")

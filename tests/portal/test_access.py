@@ -13,6 +13,7 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -100,6 +101,15 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "products:legality_add_to_producer": (AREA_A, lambda w: {"pk": w["producer"].pk}),
     "products:legality_update": (AREA_A, lambda w: {"pk": w["document"].pk}),
     "products:legality_delete": (AREA_A_DELETE, lambda w: {"pk": w["document"].pk}),
+    # a private scan: read only, and only by the officials of its holder's area
+    "products:legality_scan": (
+        ("302 200 404 200 200", "302 405 405 405 405"),
+        lambda w: {"pk": w["scanned_document"].pk},
+    ),
+    "products:private_file": (
+        ("302 200 404 200 200", "302 405 405 405 405"),
+        lambda w: {"name": w["scanned_document"].scan.name},
+    ),
     "products:village_list": (OFFICIAL, None),
     "products:village_registry": (AREA_A, lambda w: {"code": BUMIJAYA}),
     # designation and assessment
@@ -118,6 +128,9 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "assistance:delivery_update": (DINAS_AREA_A, lambda w: {"pk": w["delivery"].pk}),
     "assistance:visit_create_for_product": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "assistance:visit_create_for_producer": (AREA_A, lambda w: {"pk": w["producer"].pk}),
+    "assistance:visit_update": (AREA_A, lambda w: {"pk": w["visit"].pk}),
+    "products:deleted_product_list": (OFFICIAL, None),
+    "products:product_restore": (AREA_A_ACTION, lambda w: {"pk": w["deleted_product"]}),
     "assistance:outcome_create": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "assistance:product_timeline": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "assistance:village_timeline": (AREA_A, lambda w: {"code": BUMIJAYA}),
@@ -178,6 +191,12 @@ def world(officer_a, dinas):
         product=product, upload=upload, caption="", image=validate_photo(upload)
     )
     document = LegalityDocumentFactory(product=product, kind=LegalityDocument.Kind.SPP_IRT, number="P-1")
+    scanned_document = LegalityDocumentFactory(
+        producer=producer, kind=LegalityDocument.Kind.NIB, number="N-1"
+    )
+    scan = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(scan, "PNG")
+    scanned_document.scan.save("nib.png", ContentFile(scan.getvalue()))
     flagship_product = ProductFactory(name="Emping Citerep", village_id="36.04.09.2002")
     flagship = services.designation_approve(
         designation=services.designation_propose(product=flagship_product, proposed_by=officer_a, year=2025),
@@ -205,11 +224,20 @@ def world(officer_a, dinas):
         officer=dinas,
         product=product,
     )
+    deleted = ProductFactory(name="Sudah dihapus")
+    deleted_pk = deleted.pk
+    services.product_delete(product=deleted)
+    visit = MentoringVisit.objects.create(
+        product=product, visited_on=datetime.date(2026, 4, 2), officer=officer_a, findings="Kemasan"
+    )
     return {
         "product": product,
         "producer": producer,
+        "visit": visit,
+        "deleted_product": deleted_pk,
         "photo": photo,
         "document": document,
+        "scanned_document": scanned_document,
         "spare_product": ProductFactory(name="Untuk dihapus"),
         "spare_producer": ProducerFactory(business_name="Untuk dihapus"),
         "proposal": proposal,

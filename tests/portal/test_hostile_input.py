@@ -671,7 +671,12 @@ def snapshot() -> dict:
 
 
 def media_files(settings) -> set[str]:
-    roots = [Path(settings.MEDIA_ROOT), Path(settings.FILE_UPLOAD_TEMP_DIR)]
+    # Legality scans live in PRIVATE_MEDIA_ROOT: a refused scan must leave nothing there either.
+    roots = [
+        Path(settings.MEDIA_ROOT),
+        Path(settings.PRIVATE_MEDIA_ROOT),
+        Path(settings.FILE_UPLOAD_TEMP_DIR),
+    ]
     return {str(p) for root in roots if root.exists() for p in root.rglob("*") if p.is_file()}
 
 

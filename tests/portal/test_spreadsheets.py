@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from assistance.models import Delivery, Programme
 from ovop_portal import sheet_files
-from products.models import Category, Designation, Producer, Product
+from products.models import NIB_HELD_ELSEWHERE, Category, Designation, HeldUpload, Producer, Product
 from products.resources import ProducerResource, ProductResource
 from tests.factories import (
     BUMIJAYA,
@@ -750,7 +750,7 @@ def test_an_officer_cannot_change_another_kecamatans_producer_through_its_nib(of
 
     page, _ref = preview(officer_a_client, "produsen", producers_file(producer_row(NIB="6666666666666")))
 
-    assert refusals(page) == [(2, "NIB", "NIB ini sudah terdaftar untuk produsen di luar wilayah Anda.")]
+    assert refusals(page) == [(2, "NIB", str(NIB_HELD_ELSEWHERE))]
     golok.refresh_from_db()
     assert golok.village_id == KRAMATWATU_VILLAGE
 
@@ -797,7 +797,7 @@ def test_the_import_checks_again_when_confirmed_and_writes_nothing_if_the_data_c
     response = confirm(officer_a_client, ref)
 
     assert response.status_code == 400
-    assert refusals(response) == [(3, "NIB", "NIB ini sudah terdaftar untuk produsen di luar wilayah Anda.")]
+    assert refusals(response) == [(3, "NIB", str(NIB_HELD_ELSEWHERE))]
     assert Producer.objects.count() == 1
 
 
@@ -831,7 +831,7 @@ def test_a_file_that_cannot_be_imported_is_refused_at_upload_with_a_reason(dinas
 
     assert response.status_code == 400
     assert reason in response.context["form"].errors["file"][0]
-    assert not dinas_client.session.get(sheet_files.SESSION_KEY)
+    assert not HeldUpload.objects.exists()
 
 
 def test_a_file_of_more_than_5000_rows_is_refused(dinas_client):

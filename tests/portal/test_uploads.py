@@ -1,5 +1,5 @@
 """A failed upload or import leaves nothing behind: no row, no file in MEDIA_ROOT, nothing in the
-folders uploads pass through (Django's spool for large uploads, the import's holding folder).
+folders uploads pass through (Django's spool for large uploads), no held import (products.HeldUpload).
 
 Every form with a file field is driven with bad files while its other fields are right, so the file is
 what is refused; then the failures that come later, once a file is already written: a database write
@@ -20,10 +20,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from ovop_portal import sheet_files
-from products.models import LegalityDocument, Producer
+from products.models import HeldUpload, LegalityDocument, Producer
 from tests.factories import ProducerFactory, ProductFactory
 from tests.portal.test_hostile_input import budget, seeded, snapshot
+from tests.portal.test_private_files import pdf_bytes
 from tests.portal.test_spreadsheets import PRODUCER_HEADERS, producer_row, xlsx_bytes
 from tests.products.test_views import product_data
 
@@ -39,14 +39,17 @@ def _folders(settings, tmp_path):
 
 
 def files(settings) -> set[str]:
-    """Every file under MEDIA_ROOT and the upload spool (the import's holding folder is inside it)."""
-    roots = [Path(settings.MEDIA_ROOT), Path(settings.FILE_UPLOAD_TEMP_DIR)]
+    """Every file under MEDIA_ROOT, PRIVATE_MEDIA_ROOT (scans) and the upload spool."""
+    roots = [
+        Path(settings.MEDIA_ROOT),
+        Path(settings.PRIVATE_MEDIA_ROOT),
+        Path(settings.FILE_UPLOAD_TEMP_DIR),
+    ]
     return {str(p) for root in roots if root.exists() for p in root.rglob("*") if p.is_file()}
 
 
 def held_imports(settings) -> set[str]:
-    folder = Path(settings.FILE_UPLOAD_TEMP_DIR) / "ovop-impor"
-    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+    return set(HeldUpload.objects.values_list("token", flat=True))
 
 
 # --- bad files -------------------------------------------------------------------------------------------
@@ -185,11 +188,11 @@ def test_random_bytes_under_any_file_name_leave_nothing_behind(officer_a_client,
             before, files_before = snapshot(), files(settings)
             response = officer_a_client.post(url, {**data, field: SimpleUploadedFile(name, head + tail)})
             if response.status_code == 302:
-                # A scan is checked by its first bytes only (it is kept as a download, never shown):
-                # one that starts right is taken, and its file is the new document's.
+                # Only a whole PDF, JPEG or PNG scan is taken; its file is the new document's, in
+                # private storage.
                 assert form.startswith("legality"), (form, name, head + tail)
                 scan = LegalityDocument.objects.latest("updated_at").scan
-                assert files(settings) - files_before == {str(Path(settings.MEDIA_ROOT) / scan.name)}
+                assert files(settings) - files_before == {str(Path(settings.PRIVATE_MEDIA_ROOT) / scan.name)}
             else:
                 assert response.status_code in (200, 400), (form, name, head + tail)
                 assert snapshot() == before
@@ -219,8 +222,8 @@ def failing_insert_into(table: str):
         ("photo_add", "products_productphoto", ("kendi.jpg", image_bytes("JPEG"))),
         ("product_create", "products_productphoto", ("kendi.jpg", image_bytes("JPEG"))),
         ("visit_product", "assistance_visitphoto", ("kendi.jpg", image_bytes("JPEG"))),
-        ("legality_product", "products_legalitydocument", ("surat.pdf", b"%PDF-1.4\n%%EOF\n")),
-        ("legality_update", "products_historicallegalitydocument", ("surat.pdf", b"%PDF-1.4\n%%EOF\n")),
+        ("legality_product", "products_legalitydocument", ("surat.pdf", pdf_bytes())),
+        ("legality_update", "products_historicallegalitydocument", ("surat.pdf", pdf_bytes())),
     ],
 )
 def test_a_database_write_failing_after_the_file_is_stored_leaves_no_file(
@@ -265,7 +268,7 @@ def test_a_file_refused_at_upload_is_kept_nowhere(dinas_client, settings, name, 
     assert snapshot() == before
 
 
-def test_random_bytes_as_a_spreadsheet_are_refused_and_kept_nowhere(dinas_client, settings):
+def test_random_bytes_as_a_spreadsheet_are_refused_and_kept_nowhere(dinas, dinas_client, settings):
     @budget(20)
     @seeded("import")
     @given(
@@ -276,14 +279,14 @@ def test_random_bytes_as_a_spreadsheet_are_refused_and_kept_nowhere(dinas_client
         tail=st.binary(max_size=300),
     )
     def drive(name, head, tail):
-        files_before = files(settings)
+        files_before, held_before = files(settings), held_imports(settings)
         response = import_file(dinas_client, head + tail, name)
         assert response.status_code in (302, 400)
         if response.status_code == 400:
             assert files(settings) == files_before
-        else:  # a readable file: held for its preview, and named in the session
-            held = held_imports(settings)
-            assert held <= set(dinas_client.session[sheet_files.SESSION_KEY])
+            assert held_imports(settings) == held_before
+        else:  # a readable file: held for its preview, for the official who uploaded it only
+            assert set(HeldUpload.objects.values_list("owner", flat=True)) == {dinas.pk}
 
     drive()
 
@@ -299,8 +302,7 @@ def test_an_import_with_a_bad_row_writes_nothing_and_its_file_stays_only_for_its
     confirmed = dinas_client.post(reverse("spreadsheets:import_preview"), {"ref": ref})
     assert confirmed.status_code == 400
     assert snapshot() == before
-    assert held_imports(settings) == {ref}  # kept for another look, and named in the session
-    assert set(dinas_client.session[sheet_files.SESSION_KEY]) == {ref}
+    assert held_imports(settings) == {ref}  # kept for another look
 
 
 def test_an_import_failing_half_way_through_writes_nothing(dinas_client, settings):
@@ -309,16 +311,17 @@ def test_an_import_failing_half_way_through_writes_nothing(dinas_client, setting
     ref = response["Location"].split("ref=")[1]
     inserted = []
 
-    def third_insert_fails(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("INSERT") and '"products_producer"' in sql:
-            inserted.append(params)
-            if len(inserted) == 3:
+    # The rows are written in bulk: the producers first, then their history records, which fail.
+    def history_insert_fails(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and '"products_' in sql:
+            inserted.append(sql.split('"')[1])
+            if '"products_historicalproducer"' in sql:
                 raise OperationalError("could not extend file: No space left on device")
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(third_insert_fails):
+    with connection.execute_wrapper(history_insert_fails):
         response = dinas_client.post(reverse("spreadsheets:import_preview"), {"ref": ref})
-    assert len(inserted) >= 3
+    assert inserted == ["products_producer", "products_historicalproducer"]
     assert response.status_code == 400
     assert "Tidak ada yang disimpan" in response.content.decode()
     assert not Producer.objects.exists()
@@ -333,21 +336,15 @@ def test_a_successful_import_leaves_no_file_behind(dinas_client, settings):
     assert held_imports(settings) == set()
 
 
-def test_a_disk_filling_while_an_upload_is_held_leaves_no_partial_file(dinas_client, settings, monkeypatch):
-    class FullDisk(io.BytesIO):
-        def write(self, data):
-            super().write(data[:10])
-            raise OSError(28, "No space left on device")
+def test_a_database_failing_while_an_upload_is_held_leaves_nothing_held(dinas_client, settings):
+    def held_insert_fails(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and '"products_heldupload"' in sql:
+            raise OperationalError("could not extend file: No space left on device")
+        return execute(sql, params, many, context)
 
-    real_fdopen = sheet_files.os.fdopen
-
-    def fdopen(descriptor, mode="r", *args, **kwargs):
-        real_fdopen(descriptor, mode).close()  # the real file, written to no further
-        return FullDisk()
-
-    monkeypatch.setattr(sheet_files.os, "fdopen", fdopen)
     dinas_client.raise_request_exception = False
-    response = import_file(dinas_client, xlsx_bytes([PRODUCER_HEADERS, producer_row()]))
-    assert response.status_code == 500
+    with connection.execute_wrapper(held_insert_fails):
+        response = import_file(dinas_client, xlsx_bytes([PRODUCER_HEADERS, producer_row()]))
+    assert response.status_code >= 500  # the portal's page for a database that fails
     assert held_imports(settings) == set()
     assert files(settings) == set()

@@ -13,6 +13,7 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
 )
+from tests.portal.test_private_files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +184,7 @@ def test_an_officer_registers_a_producer_a_product_and_a_halal_certificate(offic
     assert (product.price_min, product.price_max) == (15000, 150000)
     assert list(product.producers.all()) == [producer]
 
-    scan = SimpleUploadedFile("halal.pdf", b"%PDF-1.4 sertifikat", content_type="application/pdf")
+    scan = SimpleUploadedFile("halal.pdf", pdf_bytes("sertifikat"), content_type="application/pdf")
     response = officer_a_client.post(
         reverse("products:legality_add_to_product", args=[product.pk]),
         {
@@ -314,13 +315,13 @@ def test_a_scan_stored_before_a_failed_write_is_removed(officer_a_client, settin
                 "kind": "spp_irt",
                 "number": "X-1",
                 "issued_on": "2025-01-01",
-                "scan": SimpleUploadedFile("izin.pdf", b"%PDF-1.4\n%%EOF\n"),
+                "scan": SimpleUploadedFile("izin.pdf", pdf_bytes()),
             },
         )
     assert response.status_code == 503
     assert not LegalityDocument.objects.exists()
-    media = settings.MEDIA_ROOT
-    assert not media.exists() or not [path for path in media.rglob("*") if path.is_file()]
+    for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):  # scans are private files
+        assert not root.exists() or not [path for path in root.rglob("*") if path.is_file()]
 
 
 # --- deleting what others depend on ---------------------------------------------------------------

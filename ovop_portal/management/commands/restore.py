@@ -8,7 +8,9 @@ from ovop_portal.backup import BackupError, backup_restore
 class Command(BaseCommand):
     help = (
         "Restore a backup made by `backup` into this database, which must be migrated and hold no "
-        "data yet, and into the media folder. All or nothing: a failure leaves the database as it was."
+        "data yet, and into the media (and private files) folders. The whole archive is checked against "
+        "its manifest before anything is written; a truncated or damaged file is refused with exit "
+        "status 1. All or nothing: a failure leaves the database as it was."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,7 +24,14 @@ class Command(BaseCommand):
         rows = sum(manifest["rows"].values())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored {rows} rows and {len(manifest['media'])} media files from {path} "
-                f"(backup of {manifest['created']})."
+                f"Restored {rows} rows, {len(manifest['media'])} media files and "
+                f"{len(manifest['private'])} private files from {path} (backup of {manifest.get('created')})."
             )
         )
+        if manifest.get("missing_files"):
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Warning: {len(manifest['missing_files'])} file(s) named by the data were already "
+                    "missing when the backup was taken: " + ", ".join(manifest["missing_files"][:20])
+                )
+            )

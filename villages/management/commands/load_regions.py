@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError, OperationalError
 
 from villages.services import LEVELS, LevelCounts, RegionFileError, regions_load
 
@@ -48,6 +49,13 @@ class Command(BaseCommand):
             )
         except RegionFileError as error:
             raise CommandError(str(error)) from error
+        except (IntegrityError, OperationalError) as error:
+            # Loads wait for each other (villages.services), but another writer of the region tables, or
+            # SQLite's busy timeout running out behind a long load, can still get in the way.
+            raise CommandError(
+                f"The database refused the load ({error}). Nothing was written; if another load or "
+                "import was running, run this command again."
+            ) from error
 
         for level in LEVELS:
             counts = report.levels[level]
