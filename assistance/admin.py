@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin
 
+from core.errors import Refused
+from core.keys import KeyCheckingAdminMixin
 from products.admin import ProductDistrictFilter, RecoveringHistoryAdmin
-from villages.keys import KeyCheckingAdminMixin
 
 from .models import Delivery, MentoringVisit, OutcomeRecord, Programme, VisitPhoto
-from .services import AssistanceRefused, budget_check
+from .services import budget_check
 
 
 class DeliveryInline(KeyCheckingAdminMixin, admin.TabularInline):
@@ -43,7 +44,7 @@ class DeliveryAdminForm(forms.ModelForm):
         if programme and value is not None and status != Delivery.Status.CANCELLED:
             try:
                 budget_check(programme, extra=value, excluding=self.instance.pk)
-            except AssistanceRefused as refusal:
+            except Refused as refusal:
                 raise forms.ValidationError(refusal.message) from None
         return cleaned
 

@@ -2,10 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from products.concurrency import VersionedFormMixin
-from products.fields import RupiahField
-from products.forms import DateInput, VillageChoiceField, village_choices
-from products.images import validate_photo
+from core.concurrency import VersionedFormMixin
+from core.forms import DateInput
+from core.images import validate_photo
+from core.money import RupiahField
+from products.forms import VillageChoiceField, village_choices
 from products.models import Producer, Product
 from villages.roles import Scope
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from products.concurrency import bump_row_version
+from core.concurrency import bump_row_version
 from products.models import Designation, Producer, Product
 from villages.models import Village, service_area
 from villages.roles import Scope
@@ -74,7 +74,7 @@ class Programme(models.Model):
     is_demo = models.BooleanField(_("data contoh"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
-    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    # Optimistic lock for edit forms (core.concurrency): every save adds one.
     row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -165,7 +165,7 @@ class Delivery(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
-    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    # Optimistic lock for edit forms (core.concurrency): every save adds one.
     row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = DeliveryQuerySet.as_manager()
@@ -248,7 +248,7 @@ class MentoringVisit(models.Model):
     next_action_due = models.DateField(_("batas waktu tindak lanjut"), null=True, blank=True)
     next_action_done = models.BooleanField(_("tindak lanjut selesai"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    # Optimistic lock for edit forms (core.concurrency): every save adds one.
     row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = MentoringVisitQuerySet.as_manager()

@@ -9,31 +9,24 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from products.fields import format_rupiah
-from products.images import make_renditions
+from core.errors import Refused
+from core.images import make_renditions
+from core.money import format_rupiah
 from products.models import Producer, Product
 from villages.models import Village
 
 from .models import Delivery, MentoringVisit, OutcomeRecord, Programme, VisitPhoto
 
 
-class AssistanceRefused(Exception):
-    """A delivery or programme change that cannot be made; the message is for the official."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 def budget_check(programme: Programme, *, extra: int, excluding: int | None = None) -> None:
-    """Raise AssistanceRefused if `extra` more on top of the live deliveries passes the budget."""
+    """Raise Refused if `extra` more on top of the live deliveries passes the budget."""
     live = programme.deliveries.live()
     if excluding is not None:
         live = live.exclude(pk=excluding)
     committed = live.aggregate(total=Sum("value", default=0))["total"]
     if committed + extra > programme.budget:
         remaining = max(programme.budget - committed, 0)
-        raise AssistanceRefused(
+        raise Refused(
             _(
                 "Nilai %(value)s melebihi sisa pagu program %(programme)s: tersisa %(remaining)s dari "
                 "pagu %(budget)s. Penyaluran tidak dicatat."
@@ -67,7 +60,7 @@ def delivery_record(
     """
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
     if locked.status == Programme.Status.CLOSED:
-        raise AssistanceRefused(
+        raise Refused(
             _("Program %(programme)s sudah selesai; tidak ada penyaluran baru.") % {"programme": locked.name}
         )
     if status != Delivery.Status.CANCELLED:
@@ -109,7 +102,7 @@ def programme_save(*, programme: Programme) -> Programme:
         Programme.objects.select_for_update().get(pk=programme.pk)
         committed = programme.deliveries.live().aggregate(total=Sum("value", default=0))["total"]
         if programme.budget < committed:
-            raise AssistanceRefused(
+            raise Refused(
                 _("Pagu tidak boleh di bawah nilai penyaluran yang sudah dicatat (%(committed)s).")
                 % {"committed": format_rupiah(committed)}
             )
@@ -147,5 +140,5 @@ def outcome_record(*, outcome: OutcomeRecord) -> OutcomeRecord:
         with transaction.atomic():
             outcome.save()
     except IntegrityError:
-        raise AssistanceRefused(_("Capaian triwulan ini sudah dicatat untuk produk ini.")) from None
+        raise Refused(_("Capaian triwulan ini sudah dicatat untuk produk ini.")) from None
     return outcome

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from products.fields import format_rupiah
+from core.money import format_rupiah
 from products.models import Assessment, Designation, Product
 from villages.models import Village
 

@@ -6,15 +6,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import EditConflict, save_versioned
+from core.errors import Refused
+from core.history import change_history
+from core.pagination import paginate
+from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from products.access import producer_for_official, product_for_official
-from products.concurrency import EditConflict, save_versioned
-from products.history import change_history
 from products.models import Producer, Product
-from products.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from villages.access import dinas_required, official_required, village_for_official
 from villages.models import Village
 from villages.roles import scope_of
-from villages.views import paginate
 
 from . import services
 from .filters import ProgrammeFilter
@@ -75,7 +76,7 @@ def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             programme = save_versioned(form, lambda: services.programme_save(programme=form.instance))
-        except services.AssistanceRefused as refusal:
+        except Refused as refusal:
             form.add_error("budget", refusal.message)
         except EditConflict:
             form.report_conflict()
@@ -97,7 +98,7 @@ def delivery_create(request: HttpRequest, pk: int) -> HttpResponse:
                 officer=request.user,
                 **{f: form.cleaned_data[f] for f in DeliveryForm.Meta.fields},
             )
-        except services.AssistanceRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("Penyaluran dicatat."))
@@ -117,7 +118,7 @@ def delivery_update(request: HttpRequest, pk: int) -> HttpResponse:
                     delivery=delivery, **{f: form.cleaned_data[f] for f in DeliveryForm.Meta.fields}
                 ),
             )
-        except services.AssistanceRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         except EditConflict:
             form.report_conflict()
@@ -204,7 +205,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_record(outcome=form.instance)
-        except services.AssistanceRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("Capaian dicatat."))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Delivery, Programme, flagships_without_recent_visit
+from core.pagination import paginate
 from products.models import (
     ASSESSMENT_VALID_MONTHS,
     Assessment,
@@ -35,7 +36,6 @@ from products.models import (
 from villages.access import official_required
 from villages.models import District, Village, summary_level
 from villages.roles import Scope, scope_of
-from villages.views import paginate
 
 from .cache import cached_figures
 

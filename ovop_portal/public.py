@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assistance.summaries import public_assistance_summary
+from core.pagination import paginate
 from products.filters import CatalogueFilter
 from products.models import (
     ASSESSMENT_VALID_MONTHS,
@@ -28,7 +29,6 @@ from products.models import (
     add_months,
 )
 from villages.models import District, Village, service_area
-from villages.views import paginate
 
 from .cache import cache_public_page, page_shape
 

@@ -107,9 +107,11 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "core",
     "villages",
     "products",
     "assistance",
+    "seeding",
     "ovop_portal",
 ]
 
@@ -253,9 +255,9 @@ if OVOP_PRIVATE_FILES_ACCEL and not (
         f"OVOP_PRIVATE_FILES_ACCEL must start and end with '/', not {OVOP_PRIVATE_FILES_ACCEL!r}"
     )
 STORAGES = {
-    # Both remove a partly written file when the disk is full (products/storage.py).
-    "default": {"BACKEND": "products.storage.CleaningFileSystemStorage"},
-    "private": {"BACKEND": "products.storage.PrivateFileSystemStorage"},
+    # Both remove a partly written file when the disk is full (core/storage.py).
+    "default": {"BACKEND": "core.storage.CleaningFileSystemStorage"},
+    "private": {"BACKEND": "core.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -26,6 +26,15 @@ from import_export.results import Result
 from assistance.filters import ProgrammeFilter
 from assistance.models import Delivery, Programme
 from assistance.resources import DeliveryLedgerResource
+from core.errors import Refused
+from core.spreadsheets import (
+    MAX_UPLOAD_BYTES,
+    export_rows,
+    read_table,
+    stream_csv,
+    table_dataset,
+    xlsx_response,
+)
 from products.filters import ProducerFilter, ProductFilter, VillageStatusFilter
 from products.models import Category, Producer, Product, with_ovop_status
 from products.resources import (
@@ -40,18 +49,7 @@ from villages.models import Village
 from villages.roles import Scope, scope_of
 
 from .cache import invalidate_figures, invalidate_public_pages
-from .sheet_files import (
-    MAX_UPLOAD_BYTES,
-    FileRefused,
-    export_rows,
-    read_table,
-    stream_csv,
-    table_dataset,
-    upload_discard,
-    upload_load,
-    upload_store,
-    xlsx_response,
-)
+from .sheet_files import upload_discard, upload_load, upload_store
 
 FORMATS = ("csv", "xlsx")
 IMPORTS = {"produsen": ProducerResource, "produk": ProductResource}
@@ -299,7 +297,7 @@ def import_run(*, kind: str, name: str, data: bytes, scope: Scope, dry_run: bool
         table = read_table(name, data)
         probe = resource_class(scope=scope)
         dataset, ignored = table_dataset(table, probe.get_export_headers(), probe.import_columns())
-    except FileRefused as refusal:
+    except Refused as refusal:
         return ImportReport(kind=kind, file_errors=[refusal.message])
     resource = resource_class(scope=scope, sheet_rows=table.numbers)
     with transaction.atomic():
@@ -353,7 +351,7 @@ class UploadForm(forms.Form):
             table = read_table(upload.name, self.content)
             resource = IMPORTS[kind](scope=self.scope)
             table_dataset(table, resource.get_export_headers(), resource.import_columns())
-        except FileRefused as refusal:
+        except Refused as refusal:
             self.add_error("file", refusal.message)
         return cleaned
 

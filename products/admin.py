@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import last_deletion, prepare_restored, restore_related
+from core.keys import KeyCheckingAdminMixin
 from villages.admin import ServiceAreaDistrictFilter
-from villages.keys import KeyCheckingAdminMixin
 
-from .history import last_deletion, prepare_restored, restore_related
 from .models import (
     Assessment,
     AssessmentCriterion,

@@ -7,4 +7,10 @@ class ProductsConfig(AppConfig):
     verbose_name = _("Produk")
 
     def ready(self) -> None:
+        from core.history import register_name_joins
+
         from . import signals  # noqa: F401
+        from .models import Designation
+
+        # A designation is named by its product and village (Designation.__str__).
+        register_name_joins(Designation, "product", "village")

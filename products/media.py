@@ -19,8 +19,9 @@ from django.core.files.storage import Storage, default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.storage import private_storage
+
 from .models import LegalityDocument
-from .storage import private_storage
 
 GRACE_PERIOD = datetime.timedelta(hours=1)
 

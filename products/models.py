@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import bump_row_version
+from core.scans import validate_scan_upload
+from core.storage import private_storage
 from villages.models import Village, service_area
 from villages.roles import Scope
-
-from .concurrency import bump_row_version
-from .scans import validate_scan_upload
-from .storage import private_storage
 
 EXPIRY_WARNING_DAYS = 90
 NIB_PATTERN = re.compile(r"\d{13}")
@@ -154,7 +153,7 @@ class Producer(models.Model):
     is_demo = models.BooleanField(_("data contoh"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
-    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    # Optimistic lock for edit forms (core.concurrency): every save adds one.
     row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ProducerQuerySet.as_manager()
@@ -343,7 +342,7 @@ class Product(models.Model):
     search_text = models.TextField(_("teks pencarian"), blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
-    # Optimistic lock for edit forms (products.concurrency): every save adds one.
+    # Optimistic lock for edit forms (core.concurrency): every save adds one.
     row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ProductQuerySet.as_manager()
@@ -353,7 +352,7 @@ class Product(models.Model):
         verbose_name=_("riwayat produk"),
         verbose_name_plural=pgettext_lazy("plural", "riwayat produk"),
         excluded_fields=["search_text", "updated_at"],
-        # Its producers too: restoring a deleted product brings its links back (products.history).
+        # Its producers too: restoring a deleted product brings its links back (core.history).
         m2m_fields=[producers],
     )
 
@@ -646,7 +645,7 @@ class ProductPhoto(models.Model):
     is_cover = models.BooleanField(_("foto sampul"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
-    # Deleted photos can be restored with their product (products.history); their files are kept.
+    # Deleted photos can be restored with their product (core.history); their files are kept.
     history = HistoricalRecords(
         verbose_name=_("riwayat foto produk"),
         verbose_name_plural=pgettext_lazy("plural", "riwayat foto produk"),

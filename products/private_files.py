@@ -13,12 +13,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from core.scans import content_type_for
 from villages.access import official_required
 from villages.roles import scope_of
 
 from .access import legality_for_official
 from .models import LegalityDocument
-from .scans import content_type_for
 
 
 def _download_name(document: LegalityDocument) -> str:

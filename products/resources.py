@@ -29,11 +29,11 @@ from import_export import fields, resources, widgets
 from import_export.resources import Diff
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import VERSION_FIELD
+from core.money import parse_rupiah
 from villages.models import Village
 from villages.roles import NO_SCOPE, Scope
 
-from .concurrency import VERSION_FIELD
-from .fields import parse_rupiah
 from .models import (
     ASSESSMENT_VALID_MONTHS,
     NIB_HELD_ELSEWHERE,
@@ -54,7 +54,7 @@ from .search import search_refresh
 # "@SUM(…)") or a DDE command ("-2+3+cmd|' /C calc'!A0"). "+62 812…", "-6.12" and "- dijual (segar)"
 # are data.
 FORMULA = re.compile(r"^\s*=|^\s*[+\-@]\s*[A-Za-z_][\w.]*\s*\(|^\s*[+\-@].*\w\|.*!", re.DOTALL)
-# What a CSV export puts before a text starting with one of these (see ovop_portal.sheet_files).
+# What a CSV export puts before a text starting with one of these (see core.spreadsheets).
 NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 EXAMPLE_PREFIX = "CONTOH"
 LIST_SEPARATOR = ";"

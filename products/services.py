@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 from PIL import Image
 from simple_history.utils import bulk_create_with_history
 
-from villages.deletion import DeletionRefused, delete_unless_used
+from core.deletion import delete_unless_used
+from core.errors import Refused
+from core.images import make_renditions, validate_photo
 from villages.models import Village
 
-from .images import make_renditions, validate_photo
 from .models import (
     Assessment,
     AssessmentCriterion,
@@ -107,10 +108,10 @@ def product_photo_delete(*, photo: ProductPhoto) -> None:
 
 @transaction.atomic
 def product_delete(*, product: Product) -> None:
-    """Delete a product with its photos; refused (DeletionRefused) while other records use it.
+    """Delete a product with its photos; refused (Refused) while other records use it.
 
     The photos' files stay (until `sweep_deleted_photos`): restoring the product from its history
-    brings its photos back (products.history.restore_deleted)."""
+    brings its photos back (core.history.restore_deleted)."""
     delete_unless_used(product)
 
 
@@ -118,7 +119,7 @@ def producer_delete(*, producer: Producer) -> None:
     """Refused while the producer makes a product or holds documents."""
     if producer.products.exists():
         count = producer.products.count()
-        raise DeletionRefused(
+        raise Refused(
             ngettext(
                 "%(object)s tidak dapat dihapus karena masih tercatat sebagai produsen %(count)s produk. "
                 "Lepaskan dari produk itu lebih dulu.",
@@ -294,7 +295,7 @@ def assessment_record(
         max_points=maximum,
         stars=stars_for(total, maximum),
     )
-    # With their history, so that a deleted assessment comes back with its scores (products.history).
+    # With their history, so that a deleted assessment comes back with its scores (core.history).
     bulk_create_with_history(
         [
             AssessmentScore(assessment=assessment, criterion=c, points=points[c.pk], max_points=c.max_points)

@@ -8,11 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.concurrency import EditConflict, save_versioned
+from core.errors import Refused
+from core.history import change_history, restore_deleted
+from core.pagination import paginate
+from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from villages.access import dinas_required, official_required, village_for_official
-from villages.deletion import DeletionRefused
 from villages.models import Village
 from villages.roles import scope_of
-from villages.views import paginate
 
 from . import services
 from .access import (
@@ -22,7 +25,6 @@ from .access import (
     producer_for_official,
     product_for_official,
 )
-from .concurrency import EditConflict, save_versioned
 from .filters import ProducerFilter, ProductFilter, VillageStatusFilter
 from .forms import (
     ApproveForm,
@@ -34,7 +36,6 @@ from .forms import (
     ProposeForm,
     ReasonForm,
 )
-from .history import RestoreRefused, change_history, restore_deleted
 from .models import (
     AssessmentCriterion,
     Designation,
@@ -47,7 +48,6 @@ from .models import (
     status_counts,
     with_ovop_status,
 )
-from .storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 
 
 @official_required
@@ -159,7 +159,7 @@ def product_restore(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         restored = restore_deleted(Product, pk, related=[(ProductPhoto, "product_id")])
-    except RestoreRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect("products:deleted_product_list")
     messages.success(request, _("Produk %(name)s dipulihkan.") % {"name": restored.obj.name})
@@ -193,7 +193,7 @@ def _confirm_delete(request: HttpRequest, obj, delete, done_message: str, list_n
         )
     try:
         delete()
-    except DeletionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect(obj)
     messages.success(request, done_message)

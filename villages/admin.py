@@ -4,7 +4,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from .keys import KeyCheckingAdminMixin
+from core.keys import KeyCheckingAdminMixin
+
 from .models import District, OfficerArea, Province, Regency, Village
 
 

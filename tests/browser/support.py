@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from products.images import validate_photo
+from core.images import validate_photo
 from products.models import AssessmentCriterion
 from products.services import (
     assessment_record,

@@ -20,8 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from assistance.models import Delivery, MentoringVisit, Programme
+from core.images import validate_photo
 from products import services
-from products.images import validate_photo
 from products.models import LegalityDocument
 from tests.factories import (
     BUMIJAYA,

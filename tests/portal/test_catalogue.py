@@ -15,8 +15,8 @@ from PIL import Image
 
 from assistance.models import Programme
 from assistance.services import delivery_record
+from core.images import validate_photo
 from products import services
-from products.images import validate_photo
 from products.models import AssessmentCriterion, LegalityDocument, Product
 from products.search import search_refresh
 from tests.factories import (
@@ -599,7 +599,7 @@ def test_the_first_load_of_the_catalogue_transfers_under_300_kb(client, settings
 
     from django.contrib.staticfiles import finders
 
-    from ovop_portal.demo import demo_photo
+    from seeding.demo import demo_photo
 
     villages = list(Village.objects.filter(district_id="36.04.05").order_by("code")[:12])
     for n, village in enumerate(villages):

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from assistance.models import Delivery, Programme
-from ovop_portal.sheet_files import csv_cell
+from core.spreadsheets import csv_cell
 from tests.factories import BUMIJAYA, ProducerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

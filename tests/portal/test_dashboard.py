@@ -12,8 +12,8 @@ from PIL import Image
 
 from assistance.models import Delivery, MentoringVisit, Programme
 from assistance.services import delivery_record
+from core.images import validate_photo
 from products import services
-from products.images import validate_photo
 from products.models import AssessmentCriterion, LegalityDocument, Product
 from tests.factories import BUMIJAYA, LegalityDocumentFactory, ProducerFactory, ProductFactory
 from villages.models import Village

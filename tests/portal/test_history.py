@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from assistance import services as assistance_services
 from assistance.models import Delivery, Programme
+from core.history import change_history
 from products import services
-from products.history import change_history
 from products.models import Category, Designation, LegalityDocument, Producer, Product
 from tests.factories import (
     BUMIJAYA,

@@ -390,7 +390,7 @@ def test_a_nul_in_the_address_is_refused_before_any_query(name, params, code, wo
 
 # The Django admin's forms are not driven above (NOT_FORMS). Its autocomplete widgets looked up whatever
 # was posted when they showed a refused form again, and its choice fields queried any key posted: these
-# failed, each on the databases named, until villages.keys.KeyCheckingAdminMixin.
+# failed, each on the databases named, until core.keys.KeyCheckingAdminMixin.
 ADMIN_BUGS = [
     pytest.param(
         "admin:products_legalitydocument_add",

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from assistance.forms import ProgrammeForm
 from assistance.models import Delivery, MentoringVisit, Programme
-from products.concurrency import EditConflict, FieldConflict, save_versioned
+from core.concurrency import EditConflict, FieldConflict, save_versioned
 from products.models import Producer, Product
 from tests.factories import BUMIJAYA, ProductFactory, make_dinas
 from tests.portal.test_history import delivery_form, producer_form, product_form, programme_form

@@ -123,7 +123,7 @@ def test_a_full_disk_answers_the_form_with_a_message_and_keeps_nothing(
     before, files_before = snapshot(), all_files(settings)
     writes = disk_fills(on_write=1, error=error)
     officer_a_client.raise_request_exception = False
-    with caplog.at_level(logging.ERROR, logger="products.storage"):
+    with caplog.at_level(logging.ERROR, logger="core.storage"):
         response = officer_a_client.post(url, data)
     assert writes, "the upload never reached the storage"
     assert response.status_code == 200

@@ -20,8 +20,8 @@ from PIL import Image
 
 from assistance import services as assistance_services
 from assistance.models import MentoringVisit, OutcomeRecord, Programme
+from core.images import validate_photo
 from products import services
-from products.images import validate_photo
 from products.models import AssessmentCriterion, LegalityDocument
 from tests.factories import CIRUAS, KRAMATWATU_VILLAGE, LegalityDocumentFactory, ProducerFactory
 from tests.factories import ProductFactory as Products

@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assistance.models import MentoringVisit, OutcomeRecord, VisitPhoto
+from core.errors import Refused
+from core.history import restore_deleted
 from products import services
-from products.history import RestoreRefused, restore_deleted
 from products.models import Assessment, AssessmentCriterion, AssessmentScore, Product, ProductPhoto
 from tests.factories import ProducerFactory, ProductFactory
 from tests.portal.test_history import product_form
@@ -158,9 +159,9 @@ def test_a_product_whose_name_was_taken_meanwhile_is_restored_under_a_new_addres
 
 def test_only_a_deleted_object_can_be_restored():
     product = ProductFactory()
-    with pytest.raises(RestoreRefused):
+    with pytest.raises(Refused):
         restore_deleted(Product, product.pk)
-    with pytest.raises(RestoreRefused):
+    with pytest.raises(Refused):
         restore_deleted(Product, 999_999)
 
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assistance.models import Delivery, Programme
-from ovop_portal import sheet_files
+from core.spreadsheets import XLSX_TYPE
 from products.models import NIB_HELD_ELSEWHERE, Category, Designation, HeldUpload, Producer, Product
 from products.resources import ProducerResource, ProductResource
 from tests.factories import (
@@ -382,11 +382,11 @@ def test_an_officer_filtering_on_another_kecamatan_gets_nothing_of_it(officer_a_
 @pytest.mark.parametrize(
     ("what", "fmt", "name", "content_type"),
     [
-        ("registri", "xlsx", "registri-desa-36.04", sheet_files.XLSX_TYPE),
+        ("registri", "xlsx", "registri-desa-36.04", XLSX_TYPE),
         ("registri", "csv", "registri-desa-36.04", "text/csv; charset=utf-8"),
         ("produk", "csv", "produk-36.04", "text/csv; charset=utf-8"),
-        ("produsen", "xlsx", "produsen-36.04", sheet_files.XLSX_TYPE),
-        ("bantuan", "xlsx", "penyaluran-bantuan-36.04", sheet_files.XLSX_TYPE),
+        ("produsen", "xlsx", "produsen-36.04", XLSX_TYPE),
+        ("bantuan", "xlsx", "penyaluran-bantuan-36.04", XLSX_TYPE),
     ],
 )
 def test_export_files_are_named_by_area_and_date_with_the_right_content_type(
@@ -901,7 +901,7 @@ def test_an_imported_upload_cannot_be_imported_twice(dinas_client):
 def test_the_excel_template_has_the_export_columns_an_example_row_and_instructions(officer_a_client, kind):
     response = officer_a_client.get(reverse("spreadsheets:import_template", args=[kind, "xlsx"]))
 
-    assert response["Content-Type"] == sheet_files.XLSX_TYPE
+    assert response["Content-Type"] == XLSX_TYPE
     data = content(response)
     rows = xlsx_rows(data)
     assert rows[0] == (PRODUCER_HEADERS if kind == "produsen" else PRODUCT_HEADERS)

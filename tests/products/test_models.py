@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from products.fields import parse_rupiah
 from products.models import LegalityDocument, Product, ProductPhoto, normalise_whatsapp
 from tests.factories import LegalityDocumentFactory, ProducerFactory, ProductFactory
 
@@ -35,26 +34,6 @@ def test_malformed_or_non_mobile_numbers_are_refused(raw):
     with pytest.raises(ValidationError) as error:
         normalise_whatsapp(raw)
     assert "Nomor WhatsApp tidak valid" in str(error.value)
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("1.500.000", 1500000),
-        ("Rp 1.500.000", 1500000),
-        ("1500000", 1500000),
-        ("1,500,000", 1500000),
-        ("", None),
-    ],
-)
-def test_rupiah_is_read_with_or_without_separators(raw, expected):
-    assert parse_rupiah(raw) == expected
-
-
-@pytest.mark.parametrize("raw", ["-5000", "1.500,50", "1500.5", "12,5", "satu juta", "1e9"])
-def test_rupiah_decimals_negatives_and_words_are_refused(raw):
-    with pytest.raises(ValidationError):
-        parse_rupiah(raw)
 
 
 def test_two_producers_cannot_share_a_nib_but_many_may_have_none():

@@ -352,11 +352,12 @@ def test_a_product_with_nothing_depending_on_it_is_deleted(officer_a_client):
 
 
 def test_deleting_a_village_with_products_is_refused():
-    from villages.deletion import DeletionRefused, delete_unless_used
+    from core.deletion import delete_unless_used
+    from core.errors import Refused
     from villages.models import Village
 
     ProductFactory()
-    with pytest.raises(DeletionRefused, match="Produk: 1"):
+    with pytest.raises(Refused, match="Produk: 1"):
         delete_unless_used(Village.objects.get(code=BUMIJAYA))
 
 
@@ -434,7 +435,7 @@ def test_village_registry_query_count_is_fixed(officer_a_client, django_assert_n
         product.producers.add(ProducerFactory())
     with django_assert_num_queries(14):
         # 1 session, 2 user, 3 groups, 4 officer areas, 5 the village, 6 its designations with their
-        # products and people, 7 its designations' change history (products.history), 8 the served
+        # products and people, 7 its designations' change history (core.history), 8 the served
         # regency (header), 9 products with category, 10 their legality documents, 11 their producers,
         # 12 the village's producers, 13 their legality documents, 14 deliveries to the village with
         # programme and product

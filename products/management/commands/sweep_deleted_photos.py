@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from products.history import deleted_files_sweep
+from core.history import deleted_files_sweep
 from products.models import ProductPhoto
 
 

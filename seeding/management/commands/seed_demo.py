@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ovop_portal.demo import (
+from seeding.demo import (
     DEFAULT_DEMO_PASSWORD,
     demo_accounts_create,
     demo_assistance_create,

@@ -83,7 +83,7 @@ class VersionedFormMixin:
 
     conflict_message = _(
         "Data ini sudah diubah orang lain sejak Anda membuka formulir ini, jadi isian Anda belum "
-        "disimpan. Periksa perubahan di bawah; isian Anda masih ada di formulir. Simpan lagi untuk "
+        "disimpan. Periksa perubahan di atas; isian Anda masih ada di formulir. Simpan lagi untuk "
         "menimpa data yang tersimpan sekarang."
     )
     deleted_message = _("Data ini sudah dihapus orang lain sejak Anda membuka formulir ini.")

@@ -1,4 +1,4 @@
-"""Form fields for Indonesian input: Rupiah amounts."""
+"""Rupiah amounts: parsed from what people type, shown with Indonesian grouping."""
 
 import re
 

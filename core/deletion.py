@@ -5,11 +5,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-
-class DeletionRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+from .errors import Refused
 
 
 def _describe(protected: set[models.Model]) -> str:
@@ -22,11 +18,11 @@ def _describe(protected: set[models.Model]) -> str:
 
 @transaction.atomic
 def delete_unless_used(obj: models.Model) -> None:
-    """Delete obj, or raise DeletionRefused naming what still points to it."""
+    """Delete obj, or raise Refused naming what still points to it."""
     try:
         obj.delete()
     except (ProtectedError, RestrictedError) as error:
-        raise DeletionRefused(
+        raise Refused(
             _(
                 "%(object)s tidak dapat dihapus karena masih dipakai oleh data lain (%(used_by)s). "
                 "Hapus atau pindahkan data itu lebih dulu."

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ovop_portal.scale import DEFAULT_SEED, ScaleRefused, StageReport, scale_data_create
+from core.errors import Refused
+from seeding.scale import DEFAULT_SEED, StageReport, scale_data_create
 
 
 class Command(BaseCommand):
@@ -74,8 +75,8 @@ class Command(BaseCommand):
                 region_file=file,
                 progress=progress,
             )
-        except ScaleRefused as error:
-            raise CommandError(str(error)) from error
+        except Refused as refusal:
+            raise CommandError(refusal.message) from refusal
         if verbosity >= 2:
             for label, count in report.tables.items():
                 self.stdout.write(f"    {label:<32} {count:>10,}")

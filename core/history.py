@@ -9,8 +9,9 @@ and the id of each one's previous version), plus, per model, one query for previ
 are not among those records, which happens only when the sources hold more changes than are shown.
 The number of queries never grows with the number of changes.
 
-Any app may use this for its own models (assistance does, for programmes and deliveries); it knows
-no model of its own beyond Designation, whose successor it names by product and village.
+Any app may use this for its own models; it knows no model of the portal. An app whose objects are
+named through their relations registers those relations (register_name_joins), e.g. products for a
+designation, named by its product and village.
 """
 
 import datetime
@@ -27,14 +28,21 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import DeletedObject
 
 from .concurrency import VERSION_FIELD
-from .fields import format_rupiah
-from .models import Designation
+from .errors import Refused
+from .money import format_rupiah
 
 HISTORY_LIMIT = 50
 TEXT_PREVIEW_CHARS = 120
 KIND_LABELS = {"+": _("dibuat"), "~": _("diubah"), "-": _("dihapus")}
-# The relations a related object's name needs, so that naming it costs no query of its own.
-NAME_JOINS = {Designation: ("product", "village")}
+# The relations a related object's name needs, so that naming it costs no query of its own: filled by
+# the apps that own the models (register_name_joins), never imported from them.
+NAME_JOINS: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def register_name_joins(model: type[models.Model], *relations: str) -> None:
+    """Declare the relations `str(obj)` of `model` reads, so that history records naming such an object
+    join them instead of querying once per record. Call from the owning app's AppConfig.ready()."""
+    NAME_JOINS[model] = relations
 
 
 @dataclass(frozen=True)
@@ -233,14 +241,6 @@ def _display(model_field: models.Field, value) -> str:
 CASCADE_WINDOW = datetime.timedelta(minutes=1)
 
 
-class RestoreRefused(Exception):
-    """The object cannot be restored; the message is for the person who asked."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass(frozen=True)
 class Restored:
     obj: models.Model
@@ -276,7 +276,7 @@ def restore_deleted(
     the rows of `related` ((model, foreign key attname) pairs) that were deleted with it."""
     deletion = last_deletion(model, pk)
     if deletion is None:
-        raise RestoreRefused(_("Data ini tidak dapat dipulihkan: data ini tidak tercatat sebagai terhapus."))
+        raise Refused(_("Data ini tidak dapat dipulihkan: data ini tidak tercatat sebagai terhapus."))
     obj = deletion.instance
     prepare_restored(obj, deletion)
     obj.save()

@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from django.db.models import Count, F, Sum
 
 from assistance.models import Delivery, MentoringVisit, OutcomeRecord, Programme
-from ovop_portal.scale import DELIVERIES_PER_VILLAGE, data_models
 from products.models import (
     Assessment,
     AssessmentScore,
@@ -24,6 +23,7 @@ from products.models import (
     stars_for,
 )
 from products.search import search, search_refresh
+from seeding.scale import DELIVERIES_PER_VILLAGE, data_models
 from tests.factories import ProductFactory
 from villages.models import Village
 
@@ -178,3 +178,11 @@ def test_rejects_a_bad_scale_region_or_year(db, seed, args, message):
     with pytest.raises(CommandError, match=message):
         seed(*args)
     assert not Product.objects.exists()
+
+
+def test_generated_data_makes_the_cached_public_pages_stale(db, seed):
+    from ovop_portal.cache import public_version
+
+    before = public_version()
+    seed("--regions", BANGKA_BARAT, "--scale", "0.1", verbosity=0)
+    assert public_version() != before

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
-from products.images import validate_photo
+from core.images import validate_photo
 from products.models import Category, LegalityDocument, Producer, Product
 from products.services import product_photo_add
 from villages.models import OfficerArea, Village

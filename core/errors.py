@@ -1,0 +1,10 @@
+"""The one exception for an operation that is refused, with a message for the person who asked."""
+
+
+class Refused(Exception):
+    """The operation was not done; `message` says why, in words for the person who asked (a deletion
+    that other records prevent, a file that cannot be read, a budget that would be passed, …)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
