@@ -20,6 +20,7 @@ from core.concurrency import EditConflict, FieldConflict, save_versioned
 from products.models import Producer, Product
 from tests.factories import BUMIJAYA, ProductFactory, make_dinas
 from tests.portal.test_history import delivery_form, producer_form, product_form, programme_form
+from tests.postgres import another_session_waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -306,15 +307,6 @@ def test_an_officer_cannot_edit_a_visit_of_another_kecamatan(officer_a_client, o
 # --- PostgreSQL: two saves at the same moment -------------------------------------------------------------
 
 
-def _another_session_waits_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
-
-
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_of_two_saves_with_the_same_version_at_the_same_moment_exactly_one_wins():
@@ -359,7 +351,7 @@ def test_of_two_saves_with_the_same_version_at_the_same_moment_exactly_one_wins(
     assert first_claimed.wait(timeout=30)
     second.start()
     deadline = datetime.datetime.now() + datetime.timedelta(seconds=30)
-    while not _another_session_waits_for_a_lock():  # the second save is blocked on the claimed row
+    while not another_session_waits_for_a_lock():  # the second save is blocked on the claimed row
         assert datetime.datetime.now() < deadline, outcomes
     second_waiting.set()
     first.join(timeout=30)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ovop_portal import accounts
 from ovop_portal.models import PasswordResetRequest
+from tests.postgres import another_session_waits_for_a_lock
 
 RESET = "/accounts/password_reset/"
 KNOWN = "petugas.ciruas@example.invalid"
@@ -227,15 +228,6 @@ def test_an_unknown_address_sends_nothing_once_the_mail_thread_is_done(client, a
     assert mail.outbox == []
 
 
-def _another_session_waits_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
-
-
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_requests_for_one_address_cannot_all_pass_the_limit(monkeypatch, settings):
@@ -278,7 +270,7 @@ def test_parallel_requests_for_one_address_cannot_all_pass_the_limit(monkeypatch
     second.start()
     # Until the second request either finished (it did not wait: the race is open) or waits on a lock.
     for _ in range(3000):
-        if second_done.is_set() or _another_session_waits_for_a_lock():
+        if second_done.is_set() or another_session_waits_for_a_lock():
             break
         second_done.wait(0.01)
     release.set()

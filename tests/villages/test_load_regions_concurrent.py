@@ -8,17 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from tests.postgres import another_session_waits_for_a_lock
 from villages import services
 from villages.models import District, Province, Regency, Village
-
-
-def _another_session_waits_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 @pytest.mark.postgres_only
@@ -68,7 +60,7 @@ def test_two_loads_of_the_same_regency_at_once_both_finish_and_load_it_once(monk
     # Let the first load go on once the second is certainly racing it: either it has read the same empty
     # tables (no lock), or it is queued behind the first one's lock.
     for _ in range(1200):
-        if second_has_read.wait(timeout=0.05) or _another_session_waits_for_a_lock() or errors:
+        if second_has_read.wait(timeout=0.05) or another_session_waits_for_a_lock() or errors:
             break
     first_may_go_on.set()
     for thread in threads:
