@@ -34,30 +34,39 @@ class ProgrammeQuerySet(models.QuerySet):
         )
 
 
+# Choices whose allowed values a CheckConstraint repeats are defined at module level (a model's Meta
+# cannot see names of the model's own body) and named on the model as before (Programme.Kind, ...).
+class ProgrammeKind(models.TextChoices):
+    CAPITAL = "permodalan", _("Permodalan")
+    MARKETING = "pemasaran", _("Pemasaran")
+    PACKAGING = "kemasan", _("Kemasan")
+    TRAINING = "pelatihan", _("Pelatihan SDM")
+    TECHNOLOGY = "teknologi", _("Teknologi/peralatan")
+    CERTIFICATION = "sertifikasi", _("Sertifikasi & legalitas")
+    MENTORING = "pendampingan", _("Pendampingan")
+    EXPLORATION = "penggalian", _("Penggalian potensi")
+    TRENDS = "tren", _("Pengenalan tren")
+
+
+class ProgrammeFunding(models.TextChoices):
+    APBD_REGENCY = "apbd_kab", _("APBD kabupaten")
+    APBD_PROVINCE = "apbd_prov", _("APBD provinsi")
+    APBN = "apbn", _("APBN")
+    DANA_DESA = "dana_desa", _("Dana Desa")
+    CSR = "csr", _("CSR")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class ProgrammeStatus(models.TextChoices):
+    PLANNED = "planned", _("Direncanakan")
+    RUNNING = "running", _("Berjalan")
+    CLOSED = "closed", _("Selesai")
+
+
 class Programme(models.Model):
-    class Kind(models.TextChoices):
-        CAPITAL = "permodalan", _("Permodalan")
-        MARKETING = "pemasaran", _("Pemasaran")
-        PACKAGING = "kemasan", _("Kemasan")
-        TRAINING = "pelatihan", _("Pelatihan SDM")
-        TECHNOLOGY = "teknologi", _("Teknologi/peralatan")
-        CERTIFICATION = "sertifikasi", _("Sertifikasi & legalitas")
-        MENTORING = "pendampingan", _("Pendampingan")
-        EXPLORATION = "penggalian", _("Penggalian potensi")
-        TRENDS = "tren", _("Pengenalan tren")
-
-    class Funding(models.TextChoices):
-        APBD_REGENCY = "apbd_kab", _("APBD kabupaten")
-        APBD_PROVINCE = "apbd_prov", _("APBD provinsi")
-        APBN = "apbn", _("APBN")
-        DANA_DESA = "dana_desa", _("Dana Desa")
-        CSR = "csr", _("CSR")
-        OTHER = "lainnya", _("Lainnya")
-
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Direncanakan")
-        RUNNING = "running", _("Berjalan")
-        CLOSED = "closed", _("Selesai")
+    Kind = ProgrammeKind
+    Funding = ProgrammeFunding
+    Status = ProgrammeStatus
 
     name = models.CharField(_("nama program"), max_length=200)
     kind = models.CharField(_("jenis bantuan"), max_length=20, choices=Kind.choices)
@@ -93,6 +102,13 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=2000, fiscal_year__lte=2100), name="programme_year_range"
             ),
+            models.CheckConstraint(condition=Q(kind__in=ProgrammeKind.values), name="programme_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(funding_source__in=ProgrammeFunding.values), name="programme_funding_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProgrammeStatus.values), name="programme_status_valid"
+            ),
         ]
         indexes = [models.Index(fields=["fiscal_year", "kind"], name="programme_year_kind")]
 
@@ -121,13 +137,16 @@ class DeliveryQuerySet(models.QuerySet):
         )
 
 
+class DeliveryStatus(models.TextChoices):
+    PLANNED = "planned", _("Direncanakan")
+    DELIVERED = "delivered", _("Tersalurkan")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
 class Delivery(models.Model):
     """What a programme gave to a village, and optionally to one of its products or producers."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Direncanakan")
-        DELIVERED = "delivered", _("Tersalurkan")
-        CANCELLED = "cancelled", _("Dibatalkan")
+    Status = DeliveryStatus
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("program")
@@ -181,7 +200,7 @@ class Delivery(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "penyaluran bantuan")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["planned", "delivered", "cancelled"]), name="delivery_status_valid"
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
             ),
         ]
         indexes = [models.Index(fields=["programme", "status"], name="delivery_programme_status")]

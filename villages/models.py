@@ -205,12 +205,17 @@ class VillageQuerySet(models.QuerySet):
         return self.select_related("district__regency__province")
 
 
+# Defined at module level so that Village's Meta can build its constraint from the values (a Meta cannot
+# see names of the model's own body); Village.Kind names it as before.
+class VillageKind(models.TextChoices):
+    DESA = "desa", _("Desa")
+    KELURAHAN = "kelurahan", _("Kelurahan")
+
+
 class Village(models.Model):
     """A desa or kelurahan."""
 
-    class Kind(models.TextChoices):
-        DESA = "desa", _("Desa")
-        KELURAHAN = "kelurahan", _("Kelurahan")
+    Kind = VillageKind
 
     code = models.CharField(
         _("kode"),
@@ -243,7 +248,7 @@ class Village(models.Model):
                 condition=Q(code__startswith=Concat(F("district"), Value("."))),
                 name="village_code_within_district",
             ),
-            models.CheckConstraint(condition=Q(kind__in=["desa", "kelurahan"]), name="village_kind_valid"),
+            models.CheckConstraint(condition=Q(kind__in=VillageKind.values), name="village_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -91,7 +91,7 @@ def world(officer_a, officer_b, dinas):
     )
     capital = Programme.objects.create(
         name="Modal 2025",
-        kind="modal",
+        kind="permodalan",
         fiscal_year=2025,
         budget=40_000_000,
         funding_source="dana_desa",
@@ -148,7 +148,7 @@ def test_dinas_reads_the_regencys_figures(client, world, dinas, django_assert_nu
     assistance = context["assistance"]
     assert assistance["total"] == 30_000_000  # the planned delivery does not count
     assert [(r["key"], r["total"]) for r in assistance["by_kind"]] == [
-        ("modal", 20_000_000),
+        ("permodalan", 20_000_000),
         ("kemasan", 10_000_000),
     ]
     assert [(r["key"], r["total"]) for r in assistance["by_year"]] == [(2026, 10_000_000), (2025, 20_000_000)]
@@ -197,7 +197,7 @@ def test_every_figure_links_to_the_list_it_counts(client, world, dinas):
         reverse("products:assessment_due"),
         reverse("assistance:overdue"),
         "/petugas/dasbor/kelengkapan/?kurang=foto",
-        "/petugas/bantuan/program/?kind=modal",
+        "/petugas/bantuan/program/?kind=permodalan",
         "/petugas/bantuan/program/?fiscal_year=2025",
         "/petugas/bantuan/program/?funding_source=dana_desa",
         reverse("assistance:programme_detail", args=[world["packaging"].pk]),

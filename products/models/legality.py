@@ -1,0 +1,183 @@
+"""Legality documents (permits and certificates) of products and producers, and their expiry."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from core.scans import validate_scan_upload
+from core.storage import private_storage
+from villages.roles import Scope
+
+from .registry import Producer, Product, today
+
+EXPIRY_WARNING_DAYS = 90
+
+
+def expired_q(on: datetime.date | None = None) -> Q:
+    """Legality documents past their expiry date."""
+    return Q(expires_on__lt=on or today())
+
+
+def expiring_q(on: datetime.date | None = None, days: int = EXPIRY_WARNING_DAYS) -> Q:
+    """Legality documents that expire within `days`."""
+    on = on or today()
+    return Q(expires_on__gte=on, expires_on__lte=on + datetime.timedelta(days=days))
+
+
+class LegalityDocumentQuerySet(models.QuerySet):
+    def expired(self, on: datetime.date | None = None) -> "LegalityDocumentQuerySet":
+        return self.filter(expired_q(on))
+
+    def expiring(
+        self, on: datetime.date | None = None, days: int = EXPIRY_WARNING_DAYS
+    ) -> "LegalityDocumentQuerySet":
+        return self.filter(expiring_q(on, days))
+
+    def valid(self, on: datetime.date | None = None) -> "LegalityDocumentQuerySet":
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on or today()))
+
+
+def legality_upload_to(instance: "LegalityDocument", filename: str) -> str:
+    """A random name in private storage: the original name often holds the owner's name or NIK."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    extension = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}.get(extension, "bin")
+    return f"legalitas/{today():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class LegalityDocument(models.Model):
+    """A permit or certificate held by a product or a producer (exactly one of the two)."""
+
+    class Kind(models.TextChoices):
+        NIB = "nib", _("NIB")
+        SPP_IRT = "spp_irt", _("SPP-IRT")
+        HALAL = "halal", _("Sertifikat halal")
+        BPOM_MD = "bpom_md", _("BPOM MD")
+        HKI = "hki", _("HKI/Merek")
+        SNI = "sni", _("SNI")
+        OTHER = "other", _("Lainnya")
+
+    class State(models.TextChoices):
+        VALID = "valid", _("Berlaku")
+        EXPIRING = "expiring", _("Segera berakhir")
+        EXPIRED = "expired", _("Kedaluwarsa")
+
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legality_documents",
+        verbose_name=_("produk"),
+    )
+    producer = models.ForeignKey(
+        Producer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legality_documents",
+        verbose_name=_("produsen"),
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    number = models.CharField(_("nomor"), max_length=100)
+    issued_on = models.DateField(_("tanggal terbit"))
+    expires_on = models.DateField(
+        _("berlaku sampai"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan bila tidak ada masa berlaku (sertifikat halal)."),
+    )
+    scan = models.FileField(
+        _("pindaian dokumen"),
+        upload_to=legality_upload_to,
+        storage=private_storage,
+        validators=[validate_scan_upload],
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = LegalityDocumentQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("riwayat dokumen legalitas"),
+        verbose_name_plural=pgettext_lazy("plural", "riwayat dokumen legalitas"),
+        excluded_fields=["updated_at"],
+    )
+
+    class Meta:
+        ordering = ["expires_on", "kind", "pk"]
+        verbose_name = _("dokumen legalitas")
+        verbose_name_plural = pgettext_lazy("plural", "dokumen legalitas")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(product__isnull=False) & Q(producer__isnull=True))
+                | (Q(product__isnull=True) & Q(producer__isnull=False)),
+                name="legality_for_product_xor_producer",
+                violation_error_message=_("Dokumen legalitas milik satu produk atau satu produsen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                name="legality_expires_after_issue",
+                violation_error_message=_("Tanggal berlaku sampai tidak boleh sebelum tanggal terbit."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="halal") | Q(expires_on__isnull=True),
+                name="legality_halal_has_no_expiry",
+                violation_error_message=_(
+                    "Sertifikat halal tidak memiliki masa berlaku; kosongkan tanggal berlaku sampai."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_on"], name="legality_expires_on")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.product_id is None) == (self.producer_id is None):
+            raise ValidationError(_("Dokumen legalitas milik satu produk atau satu produsen."))
+        if self.expires_on and self.issued_on and self.expires_on < self.issued_on:
+            raise ValidationError(
+                {"expires_on": _("Tanggal berlaku sampai tidak boleh sebelum tanggal terbit.")}
+            )
+        if self.kind == self.Kind.HALAL and self.expires_on:
+            raise ValidationError(
+                {"expires_on": _("Sertifikat halal tidak memiliki masa berlaku; kosongkan tanggal ini.")}
+            )
+
+    def state(self, on: datetime.date | None = None) -> str:
+        on = on or today()
+        if self.expires_on is None or self.expires_on > on + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
+            return self.State.VALID
+        if self.expires_on < on:
+            return self.State.EXPIRED
+        return self.State.EXPIRING
+
+    def get_state_display(self) -> str:
+        return str(self.State(self.state()).label)
+
+    @property
+    def holder(self) -> "Product | Producer":
+        return self.product if self.product_id else self.producer
+
+
+def legality_expiry_counts(scope: Scope) -> dict:
+    """How many legality documents of the scope's products and producers have expired, and how many
+    expire soon. A document belongs to a product or to a producer, never both: each side is counted
+    through its own index and the two added (an OR of the two would read every document)."""
+    counts = {"expired": 0, "expiring": 0}
+    for owner, within in (
+        ("product__in", Product.objects.for_scope(scope)),
+        ("producer__in", Producer.objects.for_scope(scope)),
+    ):
+        side = LegalityDocument.objects.filter(**{owner: within}).aggregate(
+            expired=models.Count("pk", filter=expired_q()), expiring=models.Count("pk", filter=expiring_q())
+        )
+        counts = {key: counts[key] + side[key] for key in counts}
+    return counts

@@ -1,0 +1,40 @@
+"""The registry in spreadsheets (django-import-export resources).
+
+Producers and products are exported, corrected in Excel and imported back, so their export has
+exactly the columns of the import template. The village registry is only exported.
+
+The column headers are the file format: Indonesian and fixed, whatever the interface language (a
+file exported in English imports in Indonesian). Values of choices are written as labels in the
+user's language and read back as a code or a label in either language. Every rule on the data is the
+models' own (`full_clean()`); the widgets here only read cells: trim, refuse formulas, parse numbers,
+find the village, category or producers a cell names, and say in the user's language what is wrong.
+
+An import sees only the official's area (`Scope`): an officer's kecamatan, the Dinas' regency. A dry
+run (the preview) checks every row as the import would, full_clean() included, but saves nothing; the
+objects a file may name are looked up once for the whole file, not row by row.
+
+The package, by seam: `widgets` reads and writes cells, `bulk` holds what both imports share
+(SheetImportResource: lookups for the whole file, constraints checked in memory, bulk writes),
+`producers` and `products` the two imports, `exports` the export-only village registry. The names
+other code imports are re-exported here.
+"""
+
+from .bulk import EXAMPLE_PREFIX, SheetImportResource
+from .exports import VillageRegistryResource
+from .producers import ProducerResource
+from .products import ProductResource
+from .widgets import ChoiceWidget, NativeWidget, RupiahWidget, TextWidget, WholeNumberWidget, cell_text
+
+__all__ = [
+    "EXAMPLE_PREFIX",
+    "ChoiceWidget",
+    "NativeWidget",
+    "ProducerResource",
+    "ProductResource",
+    "RupiahWidget",
+    "SheetImportResource",
+    "TextWidget",
+    "VillageRegistryResource",
+    "WholeNumberWidget",
+    "cell_text",
+]

@@ -1,0 +1,253 @@
+"""Products in spreadsheets: matched by product name and village code, their producers listed by NIB
+or business name (ProducerListWidget)."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, widgets
+
+from villages.roles import NO_SCOPE, Scope
+
+from ..models import Producer, Product
+from ..search import search_refresh
+from .bulk import WRITE_BATCH, SheetImportResource
+from .widgets import (
+    CategoryWidget,
+    ChoiceWidget,
+    RupiahWidget,
+    TextWidget,
+    WholeNumberWidget,
+    cell_text,
+    normal_name,
+)
+
+LIST_SEPARATOR = ";"
+
+
+class ProducerListWidget(widgets.ManyToManyWidget):
+    """Producers separated by ";", each by NIB or by business name, within the official's area."""
+
+    def __init__(self, scope: Scope):
+        super().__init__(Producer, separator=LIST_SEPARATOR, field="pk")
+        self.scope = scope
+        self._found: dict[str, list[Producer]] = {}
+
+    def preload(self, cells) -> None:
+        """Find, in two queries for the whole file, every producer its cells name."""
+        tokens = set()
+        for cell in cells:
+            try:
+                text = cell_text(cell)
+            except ValueError:
+                continue
+            tokens |= {" ".join(raw.split()) for raw in text.split(LIST_SEPARATOR)} - {""}
+        nibs = {"".join(t.split()) for t in tokens if re.fullmatch(r"\d{13}", "".join(t.split()))}
+        names = {t for t in tokens if "".join(t.split()) not in nibs}
+        in_scope = Producer.objects.for_scope(self.scope).order_by("pk")
+        by_nib: dict[str, list[Producer]] = {}
+        for producer in in_scope.filter(nib__in=nibs):
+            by_nib.setdefault(producer.nib, []).append(producer)
+        by_name: dict[str, list[Producer]] = {}
+        lowered = {name.lower() for name in names}
+        for producer in in_scope.annotate(lowered=Lower("business_name")).filter(lowered__in=lowered):
+            by_name.setdefault(producer.business_name.casefold(), []).append(producer)
+        for token in tokens:
+            digits = "".join(token.split())
+            found = by_nib.get(digits, []) if digits in nibs else by_name.get(token.casefold(), [])
+            self._found[token.casefold()] = found[:10]
+
+    def _candidates(self, token: str) -> list[Producer]:
+        key = token.casefold()
+        if key not in self._found:
+            producers = Producer.objects.for_scope(self.scope)
+            digits = "".join(token.split())
+            if re.fullmatch(r"\d{13}", digits):
+                producers = producers.filter(nib=digits)
+            else:
+                producers = producers.filter(business_name__iexact=token)
+            self._found[key] = list(producers.order_by("pk")[:10])
+        return self._found[key]
+
+    def clean(self, value, row=None, **kwargs) -> list[Producer]:
+        village_code = cell_text((row or {}).get(ProductResource.VILLAGE_COLUMN))
+        chosen: dict[int, Producer] = {}
+        for raw in cell_text(value).split(LIST_SEPARATOR):
+            token = " ".join(raw.split())
+            if not token:
+                continue
+            candidates = self._candidates(token)
+            if len(candidates) > 1:
+                candidates = [p for p in candidates if p.village_id == village_code] or candidates
+            if not candidates:
+                raise ValueError(
+                    _(
+                        "Produsen “%(name)s” tidak ditemukan di wilayah Anda. Impor produsennya lebih dulu, "
+                        "atau tulis NIB atau nama usahanya persis."
+                    )
+                    % {"name": token}
+                )
+            if len(candidates) > 1:
+                raise ValueError(
+                    _("Ada beberapa produsen bernama “%(name)s”; tulis NIB-nya.") % {"name": token}
+                )
+            chosen[candidates[0].pk] = candidates[0]
+        return list(chosen.values())
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        if value is None:
+            return ""
+        producers = value if isinstance(value, list) else value.all()
+        return f"{LIST_SEPARATOR} ".join(p.nib or p.business_name for p in producers)
+
+
+class ProductResource(SheetImportResource):
+    """Products, matched by product name and village code (whatever the case and the spaces around);
+    their producers are listed by NIB or business name, separated by ";"."""
+
+    NAME_ATTRIBUTE = "name"
+    REQUIRED_COLUMNS = ("Kode desa", "Nama produk", "Kategori")
+    UNCHECKED_FIELDS = ("slug",)
+    RELATED = ("village__district", "category")
+    NOTES = {
+        **SheetImportResource.NOTES,
+        "Nama produk": gettext_lazy("Wajib. Bersama kode desa, mengenali produk yang sudah terdaftar."),
+        "Kategori": gettext_lazy("Wajib. Nama atau slug salah satu kategori di lembar ini."),
+        "Status": gettext_lazy("Draf atau Terbit (tampil di katalog). Kosong: Draf."),
+        "Harga terendah (Rp)": gettext_lazy("Rupiah tanpa sen, misalnya 25.000 atau 25000."),
+        "Harga tertinggi (Rp)": gettext_lazy("Tidak boleh lebih rendah dari harga terendah."),
+        "Kapasitas per bulan": gettext_lazy("Bilangan bulat."),
+        "Jangkauan pasar": gettext_lazy("Salah satu nilai di lembar ini. Kosong: Desa dan sekitarnya."),
+        "Produsen": gettext_lazy(
+            "NIB atau nama usaha produsen yang sudah terdaftar di wilayah Anda, dipisah titik koma (;)."
+        ),
+    }
+
+    name = fields.Field(attribute="name", column_name="Nama produk", widget=TextWidget(True))
+    category = fields.Field(attribute="category", column_name="Kategori", widget=CategoryWidget())
+    status = fields.Field(
+        attribute="status",
+        column_name="Status",
+        widget=ChoiceWidget(Product.Status),
+        default=Product.Status.DRAFT,
+    )
+    story = fields.Field(attribute="story", column_name="Cerita produk", widget=TextWidget())
+    raw_materials = fields.Field(attribute="raw_materials", column_name="Bahan baku", widget=TextWidget())
+    price_min = fields.Field(attribute="price_min", column_name="Harga terendah (Rp)", widget=RupiahWidget())
+    price_max = fields.Field(attribute="price_max", column_name="Harga tertinggi (Rp)", widget=RupiahWidget())
+    price_unit = fields.Field(attribute="price_unit", column_name="Satuan harga", widget=TextWidget())
+    monthly_capacity = fields.Field(
+        attribute="monthly_capacity", column_name="Kapasitas per bulan", widget=WholeNumberWidget()
+    )
+    capacity_unit = fields.Field(
+        attribute="capacity_unit", column_name="Satuan kapasitas", widget=TextWidget()
+    )
+    market_reach = fields.Field(
+        attribute="market_reach",
+        column_name="Jangkauan pasar",
+        widget=ChoiceWidget(Product.MarketReach),
+        default=Product.MarketReach.VILLAGE,
+    )
+    markets = fields.Field(attribute="markets", column_name="Pasar yang dicapai", widget=TextWidget())
+    producers = fields.Field(
+        attribute="producers", column_name="Produsen", widget=ProducerListWidget(NO_SCOPE)
+    )
+
+    class Meta:
+        model = Product
+        fields = (
+            "village",
+            "village_name",
+            "district_name",
+            "name",
+            "category",
+            "status",
+            "story",
+            "raw_materials",
+            "price_min",
+            "price_max",
+            "price_unit",
+            "monthly_capacity",
+            "capacity_unit",
+            "market_reach",
+            "markets",
+            "producers",
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        store_instance = True
+        store_row_values = True
+        use_transactions = True
+        # Rows are written together once all are valid (write_all): no savepoint per row.
+        use_bulk = True
+        chunk_size = 500
+
+    def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
+        super().__init__(scope=scope, **kwargs)
+        self.fields["producers"].widget = ProducerListWidget(scope)
+
+    def before_import(self, dataset, **kwargs) -> None:
+        """Find, in one query for the whole file, the products its rows may name."""
+        villages = self._column_values(dataset, "village")
+        self._by_name: dict[tuple[str, str], list[int]] = {}
+        for pk, village_id, name in Product.objects.filter(village_id__in=villages).values_list(
+            "pk", "village_id", "name"
+        ):
+            self._by_name.setdefault((village_id, normal_name(name)), []).append(pk)
+        self._preload(
+            [pk for pks in self._by_name.values() for pk in pks], lock=kwargs.get("lock_rows", False)
+        )
+        self._load_taken(dataset)
+        producers = self.fields["producers"]
+        if producers.column_name in dataset.headers:
+            producers.widget.preload(dataset[producers.column_name])
+
+    def prepare_create(self, instances: list) -> None:
+        """Slugs as Product.save() makes them, the taken ones found in one query per 500 products."""
+        bases = {}
+        for product in instances:
+            if not product.slug:
+                bases[id(product)] = Product.slug_base(product.name, product.village.name)
+        taken: set[str] = set()
+        unique_bases = sorted(set(bases.values()))
+        for start in range(0, len(unique_bases), WRITE_BATCH):
+            chunk = unique_bases[start : start + WRITE_BATCH]
+            pattern = "^(" + "|".join(re.escape(base) for base in chunk) + ")(-[0-9]+)?$"
+            taken |= set(Product.objects.filter(slug__regex=pattern).values_list("slug", flat=True))
+        for product in instances:
+            base = bases.get(id(product))
+            if base is None:
+                continue
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            product.slug = slug
+            taken.add(slug)
+
+    def refresh_search(self, instances: list) -> None:
+        search_refresh([product.pk for product in instances])
+
+    def get_instance(self, instance_loader, row) -> Product | None:
+        try:
+            village, name = self._cell(row, "village"), self._cell(row, "name")
+        except ValueError:
+            return None
+        if not (village and name):
+            return None
+        matches = self._by_name.get((village.code, normal_name(name)), [])
+        if len(matches) > 1:
+            raise ValidationError(
+                {"name": _("Ada lebih dari satu produk bernama “%(name)s” di desa ini.") % {"name": name}}
+            )
+        return self._claim(Product, matches[0], "name") if matches else None
+
+    def row_key(self, row) -> tuple | None:
+        village = cell_text(row.get(self.VILLAGE_COLUMN))
+        name = normal_name(cell_text(row.get("Nama produk")))
+        return ("name", village, name) if village and name else None
+
+    def key_description(self, key: tuple) -> str:
+        return _("nama produk dan kode desa")
