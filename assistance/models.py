@@ -14,11 +14,10 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.concurrency import bump_row_version
+from core.money import MAX_RUPIAH
 from products.models import Designation, Producer, Product
 from villages.models import Village, service_area
 from villages.roles import Scope
-
-MAX_RUPIAH = 10**15
 
 
 class ProgrammeQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from PIL import Image, ImageDraw, ImageFont
 
 from core.images import validate_photo
@@ -454,7 +455,8 @@ def demo_assistance_create(*, today: datetime.date) -> int:
         product = Product.objects.filter(name=product_name, village=village).first() if product_name else None
         if product_name and product is None:
             continue
-        Programme.objects.filter(pk=programme.pk).update(status="running")  # closed ones take no delivery
+        # closed ones take no delivery; a bulk write of a form field bumps the edit version (core.concurrency)
+        Programme.objects.filter(pk=programme.pk).update(status="running", row_version=F("row_version") + 1)
         delivery_record(
             programme=programme,
             village=village,
@@ -465,7 +467,8 @@ def demo_assistance_create(*, today: datetime.date) -> int:
             officer=dinas,
         )
         Programme.objects.filter(pk=programme.pk).update(
-            status="closed" if programme.fiscal_year < today.year else "running"
+            status="closed" if programme.fiscal_year < today.year else "running",
+            row_version=F("row_version") + 1,
         )
     gerabah = Product.objects.filter(name="Gerabah Bumijaya").first()
     if gerabah and not gerabah.visits.exists():

@@ -3,8 +3,8 @@
 from django.db import migrations, models
 
 import products.models
-import products.scans
-import products.storage
+import core.scans
+import core.storage
 
 
 class Migration(migrations.Migration):
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=100,
-                validators=[products.scans.validate_scan_upload],
+                validators=[core.scans.validate_scan_upload],
                 verbose_name="pindaian dokumen",
             ),
         ),
@@ -28,9 +28,9 @@ class Migration(migrations.Migration):
             name="scan",
             field=models.FileField(
                 blank=True,
-                storage=products.storage.private_storage,
+                storage=core.storage.private_storage,
                 upload_to=products.models.legality_upload_to,
-                validators=[products.scans.validate_scan_upload],
+                validators=[core.scans.validate_scan_upload],
                 verbose_name="pindaian dokumen",
             ),
         ),
