@@ -2,8 +2,10 @@ import importlib
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.factories import CIRUAS, KRAMATWATU, make_dinas, make_officer
 
@@ -13,6 +15,16 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request in English activates English in
+    the thread, and without this it leaked into the next test on the same worker (a command's
+    message then came out in English, depending on the order xdist chose)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
