@@ -1,13 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
 from core.forms import DateInput
 from core.images import validate_photo
 from core.money import RupiahField
-from products.forms import VillageChoiceField, village_choices
 from products.models import Producer, Product
+from villages.forms import VillageChoiceField, village_choices
 from villages.roles import Scope
 
 from .models import Delivery, MentoringVisit, OutcomeRecord, Programme
@@ -78,11 +79,21 @@ class VisitForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = MentoringVisit
-        fields = ["visited_on", "findings", "next_action", "next_action_due", "next_action_done"]
+        fields = [
+            "visited_on",
+            "findings",
+            "next_action",
+            "next_action_due",
+            "next_action_done",
+            "next_action_done_on",
+            "next_action_note",
+        ]
         widgets = {
             "visited_on": DateInput(),
             "next_action_due": DateInput(),
+            "next_action_done_on": DateInput(),
             "findings": forms.Textarea(attrs={"rows": 4}),
+            "next_action_note": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, subject: Product | Producer, officer, **kwargs):
@@ -92,6 +103,39 @@ class VisitForm(VersionedFormMixin, forms.ModelForm):
         else:
             self.instance.producer = subject
         self.instance.officer = officer
+        if self.instance.pk is None:  # a new visit's follow-up is still to be done
+            for name in ("next_action_done", "next_action_done_on", "next_action_note"):
+                del self.fields[name]
+
+
+class FollowUpCloseForm(forms.Form):
+    """Mark a visit's agreed next action done (assistance.services.visit_follow_up_close)."""
+
+    heading = _("Tandai tindak lanjut selesai")
+    done_on = forms.DateField(label=_("Tanggal selesai"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Apa yang sudah dilakukan, hasilnya."),
+    )
+
+    def __init__(self, *args, visit: MentoringVisit, **kwargs):
+        kwargs.setdefault("initial", {"done_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class FollowUpRescheduleForm(forms.Form):
+    """Move a visit's agreed next action to a new due date (services.visit_follow_up_reschedule)."""
+
+    heading = _("Jadwalkan ulang tindak lanjut")
+    due_on = forms.DateField(label=_("Batas waktu baru"), widget=DateInput())
+    reason = forms.CharField(label=_("Alasan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, visit: MentoringVisit, **kwargs):
+        kwargs.setdefault("initial", {"due_on": visit.next_action_due})
+        super().__init__(*args, **kwargs)
 
 
 class OutcomeForm(forms.ModelForm):

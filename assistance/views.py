@@ -1,9 +1,12 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core.concurrency import EditConflict, save_versioned
@@ -15,13 +18,20 @@ from products.access import producer_for_official, product_for_official
 from products.models import Producer, Product
 from villages.access import dinas_required, official_required, village_for_official
 from villages.models import Village
-from villages.roles import scope_of
+from villages.roles import Scope, scope_of
 
 from . import services
 from .filters import ProgrammeFilter
-from .forms import DeliveryForm, OutcomeForm, ProgrammeForm, VisitForm
-from .models import Delivery, MentoringVisit, Programme, flagships_without_recent_visit
-from .timeline import product_timeline, village_timeline
+from .forms import (
+    DeliveryForm,
+    FollowUpCloseForm,
+    FollowUpRescheduleForm,
+    OutcomeForm,
+    ProgrammeForm,
+    VisitForm,
+)
+from .models import Delivery, MentoringVisit, Programme, VisitPhoto
+from .selectors import flagships_without_recent_visit, product_timeline, village_timeline
 
 
 @official_required
@@ -156,15 +166,24 @@ def _visit_form(request: HttpRequest, subject: Product | Producer) -> HttpRespon
     return render(request, "assistance/visit_form.html", {"form": form, "subject": subject})
 
 
-@official_required
-def visit_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit a visit (e.g. mark its next action done) and add photos to it."""
-    visit = get_object_or_404(
-        MentoringVisit.objects.for_scope(scope_of(request.user)).select_related(
-            "product", "producer", "officer"
+def visit_for_official(scope: Scope, pk: int) -> MentoringVisit:
+    """A visit to a product or producer of the official's area; 404 for another area's visit."""
+    return get_object_or_404(
+        MentoringVisit.objects.for_scope(scope).select_related(
+            "product__village__district", "producer__village__district", "officer"
         ),
         pk=pk,
     )
+
+
+@official_required
+def visit_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a visit and add photos to it: its author or a Dinas official only (403 for another
+    officer of the area); the page shows the visit's history."""
+    scope = scope_of(request.user)
+    visit = visit_for_official(scope, pk)
+    if not visit.may_be_corrected_by(request.user, is_dinas=scope.is_dinas):
+        raise PermissionDenied
     subject = visit.subject
     form = VisitForm(
         request.POST or None, request.FILES or None, instance=visit, subject=subject, officer=visit.officer
@@ -179,7 +198,69 @@ def visit_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Kunjungan pendampingan diperbarui."))
             return redirect(subject)
-    return render(request, "assistance/visit_form.html", {"form": form, "subject": subject, "visit": visit})
+    context = {
+        "form": form,
+        "subject": subject,
+        "visit": visit,
+        "change_history": change_history(
+            MentoringVisit.history.filter(id=visit.pk), VisitPhoto.history.filter(visit_id=visit.pk)
+        ),
+    }
+    return render(request, "assistance/visit_form.html", context)
+
+
+def _back_to(request: HttpRequest, visit: MentoringVisit) -> str:
+    """Where the official came from (the to-do list, the overdue list, ...), if it is this site's;
+    the visited product's or producer's page otherwise."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return visit.subject.get_absolute_url()
+
+
+def _follow_up_form(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], act, done: str
+) -> HttpResponse:
+    visit = visit_for_official(scope_of(request.user), pk)
+    form = form_class(request.POST or None, visit=visit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(visit, form.cleaned_data)
+        except Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, done)
+            return redirect(_back_to(request, visit))
+    context = {"form": form, "visit": visit, "subject": visit.subject, "next": _back_to(request, visit)}
+    return render(request, "assistance/visit_follow_up_form.html", context)
+
+
+@official_required
+def visit_follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a visit's agreed next action done (date, note): any official of the visit's area."""
+    return _follow_up_form(
+        request,
+        pk,
+        FollowUpCloseForm,
+        lambda visit, data: services.visit_follow_up_close(
+            visit=visit, done_on=data["done_on"], note=data["note"]
+        ),
+        _("Tindak lanjut ditandai selesai."),
+    )
+
+
+@official_required
+def visit_follow_up_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a visit's agreed next action to a new due date, with the reason: any official of the area."""
+    return _follow_up_form(
+        request,
+        pk,
+        FollowUpRescheduleForm,
+        lambda visit, data: services.visit_follow_up_reschedule(
+            visit=visit, due_on=data["due_on"], reason=data["reason"]
+        ),
+        _("Tindak lanjut dijadwalkan ulang."),
+    )
 
 
 @official_required
@@ -215,7 +296,8 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @official_required
 def overdue(request: HttpRequest) -> HttpResponse:
-    """Flagships with no visit in OVOP_MENTORING_DAYS days, and agreed next actions past their due date."""
+    """Flagships due a visit (none in OVOP_MENTORING_DAYS days, counted from their designation if they
+    were never visited since), and open agreed next actions past their (rescheduled) due date."""
     scope = scope_of(request.user)
     days = settings.OVOP_MENTORING_DAYS
     context = {

@@ -144,7 +144,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from ovop_portal.spreadsheets import import_run
+    from officials.spreadsheets import import_run
     from products.models import Category, Producer, Product
     from villages.models import Village
     from villages.roles import Scope

@@ -1,4 +1,5 @@
-"""The one exception for an operation that is refused, with a message for the person who asked."""
+"""The one exception for an operation that is refused, with a message for the person who asked, and
+the one for a cache that did not answer."""
 
 
 class Refused(Exception):
@@ -8,3 +9,8 @@ class Refused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class CacheUnavailable(Exception):
+    """Redis did not answer, or the breaker kept it from being asked: the operation may or may not
+    have happened (ovop_portal.cache_backends raises it, core.caching acts on it)."""

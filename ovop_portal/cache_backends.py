@@ -11,7 +11,7 @@ So every operation goes through a circuit breaker shared by the process's thread
 `BREAKER_FAILURES` failures in a row, Redis is not asked at all for `BREAKER_SECONDS`, then one
 operation probes it; a success closes the breaker, a failure opens it again.
 
-The `strict_*` operations raise CacheUnavailable instead of pretending: ovop_portal.cache needs to
+The `strict_*` operations raise CacheUnavailable instead of pretending: core.caching needs to
 know that a version bump was not confirmed (a forgotten invalidation would bring back stale pages
 when Redis returns with its saved data).
 """
@@ -24,12 +24,9 @@ from collections.abc import Callable
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
+from core.errors import CacheUnavailable
+
 logger = logging.getLogger(__name__)
-
-
-class CacheUnavailable(Exception):
-    """Redis did not answer, or the breaker kept it from being asked: the operation may or may not
-    have happened."""
 
 
 class BreakerOpen(CacheUnavailable):
@@ -47,7 +44,7 @@ class CircuitBreaker:
         # Operations refused while open: what a dead Redis no longer costs (tests, logs).
         self.skipped = 0
         # How many times Redis came back after the breaker opened: a Redis that returns may hold data
-        # saved before writes it never heard of (ovop_portal.cache bumps its versions then).
+        # saved before writes it never heard of (core.caching bumps its versions then).
         self.recoveries = 0
 
     @property

@@ -46,9 +46,7 @@ class RefuseNulCharactersMiddleware:
 # The pages anyone may see, by URL name or namespace: everything else (officials' pages, exports, the
 # admin, sign-in and password pages, private files, unknown addresses) is private.
 PUBLIC_NAMESPACES = frozenset({"catalogue", "villages"})
-PUBLIC_URL_NAMES = frozenset(
-    {"home", "choose_language", "robots", "health", "sitemap-index", "django.contrib.sitemaps.views.sitemap"}
-)
+PUBLIC_URL_NAMES = frozenset({"health", "sitemap-index", "django.contrib.sitemaps.views.sitemap"})
 
 
 def is_public_page(request: HttpRequest) -> bool:

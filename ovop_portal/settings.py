@@ -78,6 +78,23 @@ if not re.fullmatch(r"ID|\d{2}|\d{2}\.\d{2}", OVOP_AREA_CODE):
     )
 # A flagship product with no mentoring visit for this many days is listed as overdue.
 OVOP_MENTORING_DAYS = env_int("OVOP_MENTORING_DAYS", 90)
+# A flagship whose turnover or production volume fell in each of this many consecutive quarters
+# (assistance.models.OutcomeRecord) needs help (assistance.situations).
+OVOP_DECLINE_QUARTERS = env_int("OVOP_DECLINE_QUARTERS", 2)
+# A flagship with no outcome figures for this many finished quarters (counted from its designation
+# at the earliest) needs help.
+OVOP_OUTCOME_SILENCE_QUARTERS = env_int("OVOP_OUTCOME_SILENCE_QUARTERS", 2)
+if OVOP_DECLINE_QUARTERS < 1 or OVOP_OUTCOME_SILENCE_QUARTERS < 1:
+    raise ImproperlyConfigured("OVOP_DECLINE_QUARTERS and OVOP_OUTCOME_SILENCE_QUARTERS must be 1 or more")
+# The roles that may assess products (products.models.AssessorRole values): the assessment service
+# and model refuse anyone else, and public pages name the role that assessed.
+ASSESSOR_ROLE_VALUES = ("admin_dinas", "petugas_dinas", "petugas_kecamatan")
+OVOP_ASSESSOR_ROLES = frozenset(env_list("OVOP_ASSESSOR_ROLES", ",".join(ASSESSOR_ROLE_VALUES)))
+if not OVOP_ASSESSOR_ROLES or OVOP_ASSESSOR_ROLES - set(ASSESSOR_ROLE_VALUES):
+    raise ImproperlyConfigured(
+        f"OVOP_ASSESSOR_ROLES must list one or more of {', '.join(ASSESSOR_ROLE_VALUES)}, "
+        f"not {env_str('OVOP_ASSESSOR_ROLES')!r}"
+    )
 # Whether the public product page may show assistance amounts (never officers' names).
 OVOP_PUBLIC_ASSISTANCE_AMOUNTS = env_bool("OVOP_PUBLIC_ASSISTANCE_AMOUNTS", False)
 # Seconds an anonymous public page stays in the cache (writes invalidate it at once, see cache.py).
@@ -111,7 +128,11 @@ INSTALLED_APPS = [
     "villages",
     "products",
     "assistance",
+    "accounts",
+    "catalogue",
+    "officials",
     "seeding",
+    "backups",
     "ovop_portal",
 ]
 
@@ -168,8 +189,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# JSON that keeps microseconds, for backups (ovop_portal/backup.py).
-SERIALIZATION_MODULES = {"exactjson": "ovop_portal.serializers"}
+# JSON that keeps microseconds, for backups (backups/services.py).
+SERIALIZATION_MODULES = {"exactjson": "backups.serializers"}
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -211,7 +232,7 @@ AXES_VERBOSE = False
 # The visitor's address for the lockout and the password-reset throttle: REMOTE_ADDR, or behind
 # DJANGO_PROXY_COUNT trusted proxies the X-Forwarded-For entry the outermost one appended (see there
 # why a callable rather than django-ipware, whose AXES_IPWARE_* settings do nothing when it is absent).
-AXES_CLIENT_IP_CALLABLE = "ovop_portal.accounts.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.passwords.client_address"
 # Password-reset requests answered with an e-mail per visitor address and per e-mail address, per hour.
 OVOP_PASSWORD_RESET_LIMIT = env_int("OVOP_PASSWORD_RESET_LIMIT", 5)
 if OVOP_PASSWORD_RESET_LIMIT < 1:
@@ -228,7 +249,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "officials:home"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "catalogue:home"
 
 # Indonesian is the source language of the interface; English is the translation.
 LANGUAGE_CODE = "id"

@@ -5,7 +5,7 @@ The write is heard at the database connection, not through post_save: every INSE
 on one of these tables counts, whichever path wrote it. queryset.update(), bulk_create and
 bulk_update (the region loader, search-text refreshes, cover changes, imports, backups) send no model
 signals, and each was a way for a page to stay stale for OVOP_PUBLIC_CACHE_SECONDS. The version is
-bumped at once and again when the transaction commits (ovop_portal.cache).
+bumped at once and again when the transaction commits (core.caching).
 """
 
 import re
@@ -14,12 +14,10 @@ from django.apps import apps
 from django.db import connections
 from django.db.backends.signals import connection_created
 
-from .cache import invalidate_figures, invalidate_public_pages
+from core.caching import invalidate_figures, invalidate_public_pages
 
-# Officers' areas are officials' business only (and change what a dashboard counts); uploads held
-# between an import's preview and its confirmation are shown by nothing cached.
+# Officers' areas are officials' business only (and change what a dashboard counts).
 PRIVATE_MODELS = {"villages.OfficerArea"}
-UNSHOWN_MODELS = {"products.HeldUpload"}
 DATA_APPS = ("villages", "products", "assistance")
 
 # The table a data-changing statement writes to (Django quotes it, hand-written SQL may not).
@@ -35,7 +33,7 @@ def _tables(*, public: bool) -> frozenset[str]:
     for app in DATA_APPS:
         for model in apps.get_app_config(app).get_models(include_auto_created=True):
             label = model._meta.label
-            if model.__name__.startswith("Historical") or label in UNSHOWN_MODELS:
+            if model.__name__.startswith("Historical"):
                 continue
             if public and label in PRIVATE_MODELS:
                 continue

@@ -1,58 +1,26 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.history import last_deletion, prepare_restored, restore_related
+from core.admin import RecoveringHistoryAdmin, RupiahAdminMixin
 from core.keys import KeyCheckingAdminMixin
-from villages.admin import ServiceAreaDistrictFilter
+from villages.admin import VillageDistrictFilter
 
+from .forms import WrittenNumbersMixin
 from .models import (
     Assessment,
     AssessmentCriterion,
     AssessmentScore,
     Category,
+    Decree,
     Designation,
+    DesignationRound,
     LegalityDocument,
     Producer,
     Product,
     ProductPhoto,
 )
-
-
-class RecoveringHistoryAdmin(SimpleHistoryAdmin):
-    """History, revert, and recovery of a deleted object: open …/<id>/history/ of the deleted object,
-    choose its last version and save. Its recorded many-to-many links come back, and so do the rows
-    of `recovered_with` ((model, foreign key attname) pairs) deleted with it whose files still exist."""
-
-    recovered_with: tuple = ()
-
-    def save_model(self, request, obj, form, change) -> None:
-        deletion = last_deletion(type(obj), obj.pk) if change and obj.pk is not None else None
-        if deletion is None:
-            super().save_model(request, obj, form, change)
-            return
-        prepare_restored(obj, deletion)
-        super().save_model(request, obj, form, change)
-        restored = restore_related(obj, deletion, related=self.recovered_with)
-        if restored.files_missing:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(n)s data terkait tidak dipulihkan karena berkasnya sudah tidak ada.",
-                    "%(n)s data terkait tidak dipulihkan karena berkasnya sudah tidak ada.",
-                    restored.files_missing,
-                )
-                % {"n": restored.files_missing},
-                messages.WARNING,
-            )
-
-
-class ProductDistrictFilter(ServiceAreaDistrictFilter):
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(village__district_id=self.value())
-        return queryset
 
 
 @admin.register(Category)
@@ -95,9 +63,9 @@ class ProductProducerInline(KeyCheckingAdminMixin, admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
+class ProductAdmin(RupiahAdminMixin, KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["name", "village", "category", "status", "is_demo", "updated_at"]
-    list_filter = ["status", "category", ProductDistrictFilter, "is_demo"]
+    list_filter = ["status", "category", VillageDistrictFilter, "is_demo"]
     list_select_related = ["village", "category"]
     search_fields = ["name", "slug", "village__name", "village__code"]
     autocomplete_fields = ["village"]
@@ -107,10 +75,17 @@ class ProductAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     recovered_with = ((ProductPhoto, "product_id"),)
 
 
+class ProducerAdminForm(WrittenNumbersMixin, forms.ModelForm):
+    class Meta:
+        model = Producer
+        fields = "__all__"  # noqa: DJ007 (the admin's own choice of fields, as without this form)
+
+
 @admin.register(Producer)
 class ProducerAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
+    form = ProducerAdminForm
     list_display = ["business_name", "owner_name", "kind", "village", "nib", "contact_consent"]
-    list_filter = ["kind", "contact_consent", ProductDistrictFilter, "is_demo"]
+    list_filter = ["kind", "contact_consent", VillageDistrictFilter, "is_demo"]
     list_select_related = ["village"]
     search_fields = ["business_name", "owner_name", "nib", "village__name"]
     autocomplete_fields = ["village"]
@@ -132,7 +107,7 @@ class DesignationAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
     """Admins may correct any field; the database still refuses a second approved flagship."""
 
     list_display = ["product", "village", "status", "year", "decree_number", "decree_date", "decided_at"]
-    list_filter = ["status", "year", ProductDistrictFilter]
+    list_filter = ["status", "year", VillageDistrictFilter]
     list_select_related = ["product", "village"]
     search_fields = ["product__name", "village__name", "village__code", "decree_number"]
     autocomplete_fields = ["village", "product", "proposed_by", "decided_by", "ended_by", "replaced_by"]
@@ -168,4 +143,77 @@ class AssessmentAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     recovered_with = ((AssessmentScore, "assessment_id"),)
 
     def has_add_permission(self, request):
+        return False
+
+
+# --- yearly designation rounds and their decrees -----------------------------------------------------
+# Rounds are opened, closed and decided on the officials' pages (products.services), which keep a
+# round's designations and its decree consistent; the admin shows them, corrects names and the
+# signatory, and replaces a decree's scan, but adds nothing and changes no state.
+
+
+class DecreeInline(KeyCheckingAdminMixin, admin.StackedInline):
+    model = Decree
+    fields = [
+        "number",
+        "decree_date",
+        "signed_by_name",
+        "signed_by_title",
+        "scan",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = ["number", "decree_date", "recorded_by", "recorded_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DesignationRound)
+class DesignationRoundAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "year", "state", "opened_on", "closed_on", "recorded_from_decree"]
+    list_filter = ["state", "recorded_from_decree"]
+    search_fields = ["name"]
+    fields = [
+        "name",
+        "year",
+        "state",
+        "opened_on",
+        "opened_by",
+        "closed_on",
+        "closed_by",
+        "recorded_from_decree",
+    ]
+    readonly_fields = [
+        "year",
+        "state",
+        "opened_on",
+        "opened_by",
+        "closed_on",
+        "closed_by",
+        "recorded_from_decree",
+    ]
+    inlines = [DecreeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decree)
+class DecreeAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "decree_date", "round", "signed_by_title"]
+    list_select_related = ["round"]
+    search_fields = ["number", "round__name"]
+    fields = ["round", "number", "decree_date", "signed_by_name", "signed_by_title", "scan", "recorded_by"]
+    readonly_fields = ["round", "number", "decree_date", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -9,19 +9,11 @@ from core.images import validate_photo
 from core.keys import KeyCheckingMultipleChoiceField
 from core.money import RupiahField
 from core.scans import scan_file_name, validate_scan
-from villages.models import Village
+from villages.forms import VillageChoiceField, village_choices
 from villages.roles import Scope
 
-from .models import NIB_HELD_ELSEWHERE, LegalityDocument, Producer, Product, normalise_whatsapp
-
-
-def village_choices(scope: Scope):
-    return Village.objects.for_scope(scope).select_related("district").order_by("district__name", "name")
-
-
-class VillageChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, village: Village) -> str:
-        return f"{village.district.name} · {village.name} ({village.code})"
+from .models import NIB_HELD_ELSEWHERE, LegalityDocument, Producer, Product
+from .validators import normalise_nib, normalise_whatsapp
 
 
 class ProductForm(ErrorsAlwaysShown, VersionedFormMixin, forms.ModelForm):
@@ -64,7 +56,31 @@ class ProductForm(ErrorsAlwaysShown, VersionedFormMixin, forms.ModelForm):
         self.fields["producers"].label_from_instance = lambda p: f"{p.business_name} · {p.village.name}"
 
 
-class ProducerForm(VersionedFormMixin, forms.ModelForm):
+class WrittenNumbersMixin:
+    """A producer's WhatsApp number and NIB as people write them (0812-3456-7890, spaces in a NIB),
+    read by products.validators before the model checks the stored form. The producer form and the
+    admin's use it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Room for the spaces and dashes people write; the stored form is checked by the model.
+        self.fields["whatsapp"].max_length = 30
+        self.fields["whatsapp"].widget.attrs.update(
+            {"maxlength": 30, "inputmode": "tel", "placeholder": "0812-3456-7890"}
+        )
+        self.fields["whatsapp"].validators = []
+        self.fields["nib"].max_length = 20
+        self.fields["nib"].widget.attrs.update({"maxlength": 20, "inputmode": "numeric"})
+        self.fields["nib"].validators = []
+
+    def clean_whatsapp(self) -> str:
+        return normalise_whatsapp(self.cleaned_data.get("whatsapp", ""))
+
+    def clean_nib(self) -> str:
+        return normalise_nib(self.cleaned_data.get("nib", ""))
+
+
+class ProducerForm(WrittenNumbersMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Producer
         fields = [
@@ -87,22 +103,9 @@ class ProducerForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.fields["village"].queryset = village_choices(scope)
-        self.fields["whatsapp"].max_length = 30
-        self.fields["whatsapp"].widget.attrs.update(
-            {"maxlength": 30, "inputmode": "tel", "placeholder": "0812-3456-7890"}
-        )
-        self.fields["whatsapp"].validators = []
-        self.fields["nib"].max_length = 20
-        self.fields["nib"].widget.attrs.update({"maxlength": 20, "inputmode": "numeric"})
-        self.fields["nib"].validators = []
-
-    def clean_whatsapp(self) -> str:
-        return normalise_whatsapp(self.cleaned_data.get("whatsapp", ""))
 
     def clean_nib(self) -> str:
-        nib = "".join(self.cleaned_data.get("nib", "").split())
-        if nib and not (len(nib) == 13 and nib.isdigit()):
-            raise ValidationError(_("NIB terdiri dari 13 angka."), code="invalid_nib")
+        nib = super().clean_nib()
         holder = Producer.objects.filter(nib=nib).exclude(pk=self.instance.pk).first() if nib else None
         if holder is not None:
             # The database's uniqueness would refuse it too; this says it in the official's terms:

@@ -1,4 +1,4 @@
-"""Serving legality scans from private storage to the officials whose area covers their holder.
+"""Serving private files (legality scans, decree scans) to the officials whose area they concern.
 
 Scans never sit under MEDIA_ROOT, so the web server cannot hand them out by URL. This view checks
 the official's scope through the same loader as every other legality page (another area: 404), then
@@ -17,8 +17,8 @@ from core.scans import content_type_for
 from villages.access import official_required
 from villages.roles import scope_of
 
-from .access import legality_for_official
-from .models import LegalityDocument
+from .access import decree_for_official, legality_for_official
+from .models import Decree, LegalityDocument
 
 
 def _download_name(document: LegalityDocument) -> str:
@@ -28,9 +28,9 @@ def _download_name(document: LegalityDocument) -> str:
     return f"{document.kind}-{number}-{document.pk}.{extension}"
 
 
-def _scan_response(document: LegalityDocument) -> HttpResponse:
-    name = document.scan.name
-    storage = document.scan.storage
+def _private_response(file, download_name: str) -> HttpResponse:
+    name = file.name
+    storage = file.storage
     content_type = content_type_for(name)
     if settings.OVOP_PRIVATE_FILES_ACCEL:
         response = HttpResponse(content_type=content_type)
@@ -44,7 +44,7 @@ def _scan_response(document: LegalityDocument) -> HttpResponse:
     # A checked image is shown in the browser. A PDF may carry scripts for the reader, so it is
     # downloaded and opened by the official's PDF reader, outside the portal's origin.
     disposition = "inline" if content_type in ("image/jpeg", "image/png") else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{_download_name(document)}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{download_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     # Should a file ever be treated as a page, it runs nothing and loads nothing.
@@ -58,7 +58,17 @@ def legality_scan(request: HttpRequest, pk: int) -> HttpResponse:
     document = legality_for_official(scope_of(request.user), pk)
     if not document.scan:
         raise Http404
-    return _scan_response(document)
+    return _private_response(document.scan, _download_name(document))
+
+
+@official_required
+@require_safe
+def decree_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed decree of round `pk`, for the Dinas and for officers whose area it designates in."""
+    decree = decree_for_official(scope_of(request.user), pk)
+    if not decree.scan:
+        raise Http404
+    return _private_response(decree.scan, f"sk-{decree.round.year}-{decree.pk}.pdf")
 
 
 @official_required
@@ -66,6 +76,9 @@ def legality_scan(request: HttpRequest, pk: int) -> HttpResponse:
 def private_file(request: HttpRequest, name: str) -> HttpResponse:
     """The URL private storage gives a file (the admin's link): found by name, then checked the same way."""
     pk = LegalityDocument.objects.filter(scan=name).values_list("pk", flat=True).first()
-    if pk is None:
-        raise Http404
-    return legality_scan(request, pk)
+    if pk is not None:
+        return legality_scan(request, pk)
+    round_id = Decree.objects.filter(scan=name).values_list("round_id", flat=True).first()
+    if round_id is not None:
+        return decree_scan(request, round_id)
+    raise Http404

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import private_files, views
+from . import private_files, views, views_rounds
 
 app_name = "products"
 
@@ -11,14 +11,12 @@ urlpatterns = [
     path("produk/<int:pk>/hapus/", views.product_delete, name="product_delete"),
     path("produk/terhapus/", views.deleted_product_list, name="deleted_product_list"),
     path("produk/<int:pk>/pulihkan/", views.product_restore, name="product_restore"),
-    path("produk/<int:pk>/foto/", views.photo_add, name="photo_add"),
     path("produk/<int:pk>/legalitas/", views.legality_add_to_product, name="legality_add_to_product"),
     path("produk/<int:pk>/penilaian/", views.assessment_create, name="assessment_create"),
     path("foto/<int:pk>/sampul/", views.photo_set_cover, name="photo_set_cover"),
     path("foto/<int:pk>/hapus/", views.photo_delete, name="photo_delete"),
     path("produsen/", views.producer_list, name="producer_list"),
     path("produsen/baru/", views.producer_create, name="producer_create"),
-    path("produsen/<int:pk>/", views.producer_detail, name="producer_detail"),
     path("produsen/<int:pk>/ubah/", views.producer_update, name="producer_update"),
     path("produsen/<int:pk>/hapus/", views.producer_delete, name="producer_delete"),
     path("produsen/<int:pk>/legalitas/", views.legality_add_to_producer, name="legality_add_to_producer"),
@@ -33,4 +31,16 @@ urlpatterns = [
     path("penetapan/<int:pk>/tolak/", views.designation_reject, name="designation_reject"),
     path("penetapan/<int:pk>/akhiri/", views.designation_end, name="designation_end"),
     path("penilaian/jatuh-tempo/", views.assessment_due, name="assessment_due"),
+    # Yearly designation rounds, their decrees, and certificates (views_rounds).
+    path("putaran/", views_rounds.round_list, name="round_list"),
+    path("putaran/baru/", views_rounds.round_open, name="round_open"),
+    path("putaran/<int:pk>/", views_rounds.round_detail, name="round_detail"),
+    path("putaran/<int:pk>/usulkan/", views_rounds.round_propose, name="round_propose"),
+    path("putaran/<int:pk>/tutup/", views_rounds.round_close, name="round_close"),
+    path("putaran/<int:pk>/putuskan/", views_rounds.round_decide, name="round_decide"),
+    path("putaran/<int:pk>/lampiran/", views_rounds.round_attachment, name="round_attachment"),
+    path("putaran/<int:pk>/sk/pindaian/", private_files.decree_scan, name="round_decree_scan"),
+    path(
+        "penetapan/<int:pk>/sertifikat/", views_rounds.designation_certificate, name="designation_certificate"
+    ),
 ]

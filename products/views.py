@@ -1,6 +1,7 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.concurrency import EditConflict, save_versioned
 from core.errors import Refused
-from core.history import change_history, restore_deleted
+from core.history import restore_deleted
 from core.pagination import paginate
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from villages.access import dinas_required, official_required, village_for_official
@@ -39,15 +40,14 @@ from .forms import (
 from .models import (
     AssessmentCriterion,
     Designation,
+    DesignationRound,
     LegalityDocument,
     Producer,
     Product,
     ProductPhoto,
     VillageStatus,
-    due_for_assessment,
-    status_counts,
-    with_ovop_status,
 )
+from .selectors import status_counts, with_ovop_status
 
 
 @official_required
@@ -62,38 +62,29 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def product_page_context(product: Product, photo_form: PhotoForm) -> dict:
-    """What the officials' product page shows of the registry (ovop_portal adds assistance)."""
-    return {
-        "product": product,
-        "photos": product.photos.all(),
-        "producers": product.producers.select_related("village").all(),
-        "documents": product.legality_documents.all(),
-        "photo_form": photo_form,
-        "assessments": product.assessments.for_product_page(),
-        "designations": product.designations.for_history(),
-        "change_history": change_history(
-            Product.history.filter(id=product.pk),
-            LegalityDocument.history.filter(product_id=product.pk),
-            Designation.history.filter(product_id=product.pk),
-        ),
-    }
-
-
 @official_required
 def product_create(request: HttpRequest) -> HttpResponse:
-    return _product_form(request, Product())
+    # A village page links here with ?village=<code>: the form starts in that village.
+    initial = {"village": request.GET["village"]} if request.GET.get("village") else None
+    return product_form_page(request, Product(), initial=initial)
 
 
 @official_required
 def product_update(request: HttpRequest, pk: int) -> HttpResponse:
-    return _product_form(request, product_for_official(scope_of(request.user), pk))
+    return product_form_page(request, product_for_official(scope_of(request.user), pk))
 
 
-def _product_form(request: HttpRequest, product: Product) -> HttpResponse:
-    """Create or edit a product; a new product may come with its first photo."""
+def product_form_page(
+    request: HttpRequest,
+    product: Product,
+    *,
+    initial: dict | None = None,
+    after_save: Callable[[Product], None] | None = None,
+) -> HttpResponse:
+    """Create or edit a product; a new product may come with its first photo. Other pages reuse it:
+    `initial` pre-fills a new product, `after_save` runs in the same transaction once the product is
+    saved (a Refused there undoes the save and shows on the form)."""
     is_new = product.pk is None
-    initial = {"village": request.GET.get("village")} if is_new else None
     form = ProductForm(request.POST or None, instance=product, scope=scope_of(request.user), initial=initial)
     photo_form = (
         PhotoForm(request.POST or None, request.FILES or None, prefix="photo", required=False)
@@ -112,6 +103,13 @@ def _product_form(request: HttpRequest, product: Product) -> HttpResponse:
                         is_cover=True,
                         image=photo_form.validated_image,
                     )
+                if after_save is not None:
+                    after_save(product)
+        except Refused as refusal:
+            if is_new:  # rolled back: the form creates it again
+                product.pk = None
+                product._state.adding = True
+            form.add_error(None, refusal.message)
         except OSError as error:
             if not is_storage_failure(error):
                 raise
@@ -202,37 +200,11 @@ def _confirm_delete(request: HttpRequest, obj, delete, done_message: str, list_n
 
 @official_required
 @require_POST
-def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    product = product_for_official(scope_of(request.user), pk)
-    form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.product_photo_add(
-                product=product,
-                upload=form.cleaned_data["image"],
-                caption=form.cleaned_data["caption"],
-                is_cover=form.cleaned_data["is_cover"],
-                image=form.validated_image,
-            )
-        except OSError as error:
-            if not is_storage_failure(error):
-                raise
-            log_storage_failure(error, "a product photo")
-            form.add_error(None, STORAGE_FAILURE_MESSAGE)
-            # The official's input was fine: the page answers normally, with the message.
-            return render(request, "products/product_detail.html", product_page_context(product, form))
-        messages.success(request, _("Foto ditambahkan."))
-        return redirect(product)
-    return render(request, "products/product_detail.html", product_page_context(product, form), status=400)
-
-
-@official_required
-@require_POST
 def photo_set_cover(request: HttpRequest, pk: int) -> HttpResponse:
     photo = photo_for_official(scope_of(request.user), pk)
     services.product_photo_set_cover(photo=photo)
     messages.success(request, _("Foto sampul diganti."))
-    return redirect("products:product_detail", pk=photo.product_id)
+    return redirect("officials:product_detail", pk=photo.product_id)
 
 
 @official_required
@@ -241,7 +213,7 @@ def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
     photo = photo_for_official(scope_of(request.user), pk)
     services.product_photo_delete(photo=photo)
     messages.success(request, _("Foto dihapus."))
-    return redirect("products:product_detail", pk=photo.product_id)
+    return redirect("officials:product_detail", pk=photo.product_id)
 
 
 @official_required
@@ -254,21 +226,6 @@ def producer_list(request: HttpRequest) -> HttpResponse:
         "products/producer_list.html",
         {"filter": producer_filter, "page_obj": paginate(request, producer_filter.qs)},
     )
-
-
-@official_required
-def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    producer = producer_for_official(scope_of(request.user), pk)
-    context = {
-        "producer": producer,
-        "products": producer.products.select_related("village", "category").all(),
-        "documents": producer.legality_documents.all(),
-        "change_history": change_history(
-            Producer.history.filter(id=producer.pk),
-            LegalityDocument.history.filter(producer_id=producer.pk),
-        ),
-    }
-    return render(request, "products/producer_detail.html", context)
 
 
 @official_required
@@ -369,22 +326,6 @@ def legality_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def village_registry_context(request: HttpRequest, village: Village) -> dict:
-    """What the officials' village page shows of the registry and designations."""
-    documents = Prefetch("legality_documents", queryset=LegalityDocument.objects.order_by("expires_on", "pk"))
-    history = list(village.designations.for_history())
-    return {
-        "village": village,
-        "products": village.products.select_related("category").prefetch_related(documents, "producers"),
-        "producers": village.producers.prefetch_related(documents),
-        "history": history,
-        "current": next((d for d in history if d.status == Designation.Status.APPROVED), None),
-        "proposals": [d for d in history if d.status == Designation.Status.PROPOSED],
-        "can_decide": scope_of(request.user).is_dinas,
-        "change_history": change_history(Designation.history.filter(village_id=village.code)),
-    }
-
-
 # --- flagship designation ---------------------------------------------------------------------------
 
 
@@ -422,7 +363,10 @@ def designation_list(request: HttpRequest) -> HttpResponse:
 @official_required
 def designation_propose(request: HttpRequest, code: str) -> HttpResponse:
     village = village_for_official(scope_of(request.user), code)
-    form = ProposeForm(request.POST or None, village=village, initial={"year": timezone.localdate().year})
+    # While the Dinas has a round open, every proposal joins it, to be decided with the round's decree.
+    open_round = DesignationRound.objects.open().first()
+    year = open_round.year if open_round else timezone.localdate().year
+    form = ProposeForm(request.POST or None, village=village, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         try:
             services.designation_propose(
@@ -430,14 +374,17 @@ def designation_propose(request: HttpRequest, code: str) -> HttpResponse:
                 proposed_by=request.user,
                 year=form.cleaned_data["year"],
                 notes=form.cleaned_data["notes"],
+                round=open_round,
             )
-        except services.WorkflowError as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("Usulan produk unggulan terkirim untuk diputuskan Dinas."))
-            return redirect("products:village_registry", code=village.code)
+            return redirect("officials:village_registry", code=village.code)
     return render(
-        request, "products/designation_form.html", {"form": form, "village": village, "action": "propose"}
+        request,
+        "products/designation_form.html",
+        {"form": form, "village": village, "action": "propose", "round": open_round},
     )
 
 
@@ -460,14 +407,14 @@ def designation_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 decree_date=form.cleaned_data["decree_date"],
                 expected_current_id=form.cleaned_data["expected_current"],
             )
-        except services.WorkflowError as refusal:
+        except Refused as refusal:
             messages.error(request, refusal.message)
-            return redirect("products:village_registry", code=designation.village_id)
+            return redirect("officials:village_registry", code=designation.village_id)
         messages.success(
             request,
             _("%(product)s ditetapkan sebagai produk unggulan.") % {"product": designation.product.name},
         )
-        return redirect("products:village_registry", code=designation.village_id)
+        return redirect("officials:village_registry", code=designation.village_id)
     context = {
         "form": form,
         "designation": designation,
@@ -501,11 +448,11 @@ def _reason_step(request, designation, action, service, actor_field, done_messag
             service(
                 designation=designation, reason=form.cleaned_data["reason"], **{actor_field: request.user}
             )
-        except services.WorkflowError as refusal:
+        except Refused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, done_message)
-        return redirect("products:village_registry", code=designation.village_id)
+        return redirect("officials:village_registry", code=designation.village_id)
     context = {"form": form, "designation": designation, "village": designation.village, "action": action}
     return render(request, "products/designation_form.html", context)
 
@@ -529,7 +476,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 points=form.points(),
                 notes=form.cleaned_data["notes"],
             )
-        except services.WorkflowError as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(
@@ -542,7 +489,9 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @official_required
 def assessment_due(request: HttpRequest) -> HttpResponse:
     """Published or flagship products whose last assessment is missing or older than 36 months."""
-    products = due_for_assessment(Product.objects.for_scope(scope_of(request.user))).order_by(
-        "last_assessed_on", "name"
+    products = (
+        Product.objects.for_scope(scope_of(request.user))
+        .due_for_assessment()
+        .order_by("last_assessed_on", "name")
     )
     return render(request, "products/assessment_due.html", {"page_obj": paginate(request, products)})

@@ -28,6 +28,12 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Every persona and factory user has a password; the real hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

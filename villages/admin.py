@@ -47,6 +47,15 @@ class ServiceAreaDistrictFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VillageDistrictFilter(ServiceAreaDistrictFilter):
+    """The same filter for a model that has a village: its village's kecamatan."""
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(village__district_id=self.value())
+        return queryset
+
+
 @admin.register(Village)
 class VillageAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "district", "postal_code"]

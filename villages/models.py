@@ -41,6 +41,35 @@ def service_area(code: str) -> Q:
     return Q(**{f"{code}__startswith": f"{area}."})
 
 
+class ScopedQuerySet(models.QuerySet):
+    """Rows that lie in a village or kecamatan: `for_scope` keeps those an official may work on (their
+    kecamatan; the whole area served for the Dinas). The one rule for every such model: a subclass
+    names the lookup from its rows to their village (`village_lookup`, "" for Village itself) or, for
+    District, sets `district_lookup` to the code."""
+
+    village_lookup = "village"
+    district_lookup: str | None = None
+
+    def for_scope(self, scope: "Scope"):
+        if self.district_lookup is not None:
+            code, district = self.district_lookup, self.district_lookup
+        else:
+            prefix = f"{self.village_lookup}__" if self.village_lookup else ""
+            code, district = f"{prefix}code", f"{prefix}district_id"
+        queryset = self.filter(service_area(code))
+        return queryset if scope.is_dinas else queryset.filter(**{f"{district}__in": scope.district_codes})
+
+
+class RegionQuerySet(ScopedQuerySet):
+    """Kecamatan and villages: found by name or by the start of their official code."""
+
+    def search(self, query: str):
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(Q(name__icontains=query) | Q(code__startswith=query))
+
+
 def summary_level(scope: "Scope") -> str:
     """The areas a summary of the scope's villages is grouped by: kecamatan for an officer and in a
     regency, regencies in a province, provinces in the whole country."""
@@ -126,21 +155,12 @@ class Regency(models.Model):
         return self.name
 
 
-class DistrictQuerySet(models.QuerySet):
+class DistrictQuerySet(RegionQuerySet):
+    district_lookup = "code"
+
     def in_service_area(self) -> "DistrictQuerySet":
         """The kecamatan of the area this deployment serves."""
         return self.filter(service_area("code"))
-
-    def search(self, query: str) -> "DistrictQuerySet":
-        query = query.strip()
-        if not query:
-            return self
-        return self.filter(Q(name__icontains=query) | Q(code__startswith=query))
-
-    def for_scope(self, scope: "Scope") -> "DistrictQuerySet":
-        """The kecamatan an official may work on (all of the regency for the Dinas)."""
-        queryset = self.in_service_area()
-        return queryset if scope.is_dinas else queryset.filter(code__in=scope.district_codes)
 
     def with_village_counts(self) -> "DistrictQuerySet":
         return self.annotate(
@@ -180,23 +200,14 @@ class District(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("villages:district_detail", args=[self.code])
+        return reverse("catalogue:district_detail", args=[self.code])
 
 
-class VillageQuerySet(models.QuerySet):
+class VillageQuerySet(RegionQuerySet):
+    village_lookup = ""
+
     def in_service_area(self) -> "VillageQuerySet":
         return self.filter(service_area("code"))
-
-    def search(self, query: str) -> "VillageQuerySet":
-        query = query.strip()
-        if not query:
-            return self
-        return self.filter(Q(name__icontains=query) | Q(code__startswith=query))
-
-    def for_scope(self, scope: "Scope") -> "VillageQuerySet":
-        """The villages an official may work on (all of the regency for the Dinas)."""
-        queryset = self.in_service_area()
-        return queryset if scope.is_dinas else queryset.filter(district_id__in=scope.district_codes)
 
     def for_list(self) -> "VillageQuerySet":
         return self.select_related("district")
@@ -255,7 +266,7 @@ class Village(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("villages:village_detail", args=[self.code])
+        return reverse("catalogue:village_detail", args=[self.code])
 
 
 class OfficerArea(models.Model):

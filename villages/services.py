@@ -11,6 +11,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models import Model, ProtectedError, Q, RestrictedError
 
+from core.errors import Refused
+
 from .models import (
     DISTRICT_CODE,
     PROVINCE_CODE,
@@ -50,7 +52,7 @@ _BATCH = 2000
 _LOAD_LOCK_KEY = 0x6F766F707265676E
 
 
-class RegionFileError(Exception):
+class RegionFileError(Refused):
     """The region file or the requested code cannot be used; the message says why."""
 
 

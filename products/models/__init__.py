@@ -10,19 +10,16 @@ The modules import each other directly (never through this package); registry, w
 build on, imports them only inside its methods.
 """
 
+from ..validators import NIB_PATTERN, normalise_nib, normalise_whatsapp, validate_nib, validate_whatsapp
 from .registry import (
     NIB_HELD_ELSEWHERE,
-    NIB_PATTERN,
-    WHATSAPP_PATTERN,
     Category,
-    HeldUpload,
     Producer,
     ProducerQuerySet,
     Product,
     ProductPhoto,
     ProductQuerySet,
     ProductStatus,
-    normalise_whatsapp,
     photo_upload_to,
     today,
 )
@@ -33,18 +30,14 @@ from .legality import (  # isort: skip (after registry, which it builds on)
     LegalityDocumentQuerySet,
     expired_q,
     expiring_q,
-    legality_expiry_counts,
     legality_upload_to,
 )
 from .designation import (  # isort: skip
-    SUMMARY_LEVELS,
     Designation,
     DesignationQuerySet,
     DesignationStatus,
     VillageStatus,
     designation_actor,
-    status_counts,
-    with_ovop_status,
 )
 from .assessment import (  # isort: skip
     ASSESSMENT_VALID_MONTHS,
@@ -54,7 +47,6 @@ from .assessment import (  # isort: skip
     AssessmentQuerySet,
     AssessmentScore,
     add_months,
-    due_for_assessment,
     stars_for,
 )
 
@@ -64,8 +56,6 @@ __all__ = [
     "NIB_HELD_ELSEWHERE",
     "NIB_PATTERN",
     "STAR_BANDS",
-    "SUMMARY_LEVELS",
-    "WHATSAPP_PATTERN",
     "Assessment",
     "AssessmentCriterion",
     "AssessmentQuerySet",
@@ -74,7 +64,6 @@ __all__ = [
     "Designation",
     "DesignationQuerySet",
     "DesignationStatus",
-    "HeldUpload",
     "LegalityDocument",
     "LegalityDocumentQuerySet",
     "Producer",
@@ -86,15 +75,45 @@ __all__ = [
     "VillageStatus",
     "add_months",
     "designation_actor",
-    "due_for_assessment",
     "expired_q",
     "expiring_q",
-    "legality_expiry_counts",
     "legality_upload_to",
+    "normalise_nib",
     "normalise_whatsapp",
     "photo_upload_to",
     "stars_for",
-    "status_counts",
     "today",
-    "with_ovop_status",
+    "validate_nib",
+    "validate_whatsapp",
+]
+
+# Yearly designation rounds, decrees and assessor roles (issue 15, items 6 to 8).
+from .rounds import (  # isort: skip
+    Decree,
+    DesignationRound,
+    DesignationRoundQuerySet,
+    RoundState,
+    decree_upload_to,
+    validate_decree_scan,
+)
+from .designation import NEWEST_FIRST  # isort: skip
+from .assessment import (  # isort: skip
+    AssessorRole,
+    assessor_role_label,
+    assessor_role_of,
+    assessor_role_refusal,
+)
+
+__all__ += [
+    "NEWEST_FIRST",
+    "AssessorRole",
+    "Decree",
+    "DesignationRound",
+    "DesignationRoundQuerySet",
+    "RoundState",
+    "assessor_role_label",
+    "assessor_role_of",
+    "assessor_role_refusal",
+    "decree_upload_to",
+    "validate_decree_scan",
 ]

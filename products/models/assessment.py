@@ -3,15 +3,17 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .designation import Designation
-from .registry import Product, ProductQuerySet, today
+from villages.roles import scope_of
+
+from .registry import Product, today
 
 
 class AssessmentCriterion(models.Model):
@@ -60,6 +62,42 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
+class AssessorRole(models.TextChoices):
+    """The role an assessor held when assessing: what public pages may say about who assessed (never
+    a person's name). The values are those of the OVOP_ASSESSOR_ROLES setting."""
+
+    ADMIN_DINAS = "admin_dinas", _("Admin Dinas")
+    PETUGAS_DINAS = "petugas_dinas", _("Petugas Dinas")
+    PETUGAS_KECAMATAN = "petugas_kecamatan", _("Petugas Kecamatan")
+
+
+def assessor_role_of(user) -> str:
+    """The user's role now, as an AssessorRole value; "" for someone who is no official."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return AssessorRole.ADMIN_DINAS
+    if scope.is_dinas:
+        return AssessorRole.PETUGAS_DINAS
+    if scope.is_official:
+        return AssessorRole.PETUGAS_KECAMATAN
+    return ""
+
+
+def assessor_role_label(value: str) -> str:
+    """The role's name for a page, or "" when the role was not recorded (assessments made before
+    roles were stored, whose assessor no longer holds a role): then the page names no one."""
+    return str(AssessorRole(value).label) if value in AssessorRole.values else ""
+
+
+def assessor_role_refusal(role: str) -> str | None:
+    """Why an assessor of this role may not assess (settings.OVOP_ASSESSOR_ROLES), or None."""
+    if role in settings.OVOP_ASSESSOR_ROLES:
+        return None
+    if not role:
+        return _("Hanya petugas yang dapat menilai produk.")
+    return _("Peran %(role)s tidak diizinkan menilai produk.") % {"role": assessor_role_label(role)}
+
+
 class AssessmentQuerySet(models.QuerySet):
     def for_product_page(self) -> "AssessmentQuerySet":
         return self.select_related("assessor").prefetch_related("scores").order_by("-assessed_on", "-pk")
@@ -72,6 +110,11 @@ class Assessment(models.Model):
     assessed_on = models.DateField(_("tanggal penilaian"))
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("penilai")
+    )
+    # The assessor's role on the day of the assessment, kept as it was: public pages name the role.
+    # Blank only for assessments recorded before roles were stored whose role could not be known.
+    assessor_role = models.CharField(
+        _("peran penilai"), max_length=20, choices=AssessorRole.choices, blank=True, editable=False
     )
     notes = models.TextField(_("catatan"), blank=True)
     total_points = models.PositiveSmallIntegerField(_("jumlah nilai"), editable=False)
@@ -94,11 +137,31 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=Q(total_points__lte=models.F("max_points")), name="assessment_total_within_max"
             ),
+            models.CheckConstraint(
+                condition=Q(assessor_role__in=["", *AssessorRole.values]),
+                name="assessment_assessor_role_valid",
+            ),
         ]
         indexes = [models.Index(fields=["product", "-assessed_on"], name="assessment_latest")]
 
     def __str__(self) -> str:
         return f"{self.product} · {self.assessed_on:%Y-%m-%d} · {self.stars}★"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.assessed_on and self.assessed_on > today():
+            raise ValidationError({"assessed_on": _("Tanggal penilaian tidak boleh di masa depan.")})
+        if self._state.adding:
+            # A new assessment carries its assessor's role now; older ones keep the role they had.
+            if not self.assessor_role and self.assessor_id:
+                self.assessor_role = assessor_role_of(self.assessor)
+            refusal = assessor_role_refusal(self.assessor_role)
+            if refusal:
+                raise ValidationError(refusal)
+
+    @property
+    def assessor_role_label(self) -> str:
+        return assessor_role_label(self.assessor_role)
 
     @property
     def valid_until(self) -> datetime.date:
@@ -131,21 +194,3 @@ class AssessmentScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.points}/{self.max_points}"
-
-
-def due_for_assessment(products: ProductQuerySet, on: datetime.date | None = None) -> ProductQuerySet:
-    """Published or flagship products with no assessment, or whose last one is 36 months old or more."""
-    on = on or today()
-    last = (
-        Assessment.objects.filter(product=OuterRef("pk")).order_by("-assessed_on").values("assessed_on")[:1]
-    )
-    flagship = Designation.objects.approved().filter(product=OuterRef("pk"), village=OuterRef("village"))
-    return (
-        products.annotate(last_assessed_on=models.Subquery(last), is_flagship=Exists(flagship))
-        .filter(Q(status=Product.Status.PUBLISHED) | Q(is_flagship=True))
-        .filter(
-            Q(last_assessed_on__isnull=True)
-            | Q(last_assessed_on__lte=add_months(on, -ASSESSMENT_VALID_MONTHS))
-        )
-        .select_related("village__district", "category")
-    )

@@ -1,22 +1,23 @@
 """The flagship (OVOP) designation of a village's product, and the villages' OVOP status."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from villages.models import Village, service_area
-from villages.roles import Scope
+from villages.models import ScopedQuerySet, Village, service_area
 
 from .registry import Product
 
 
-class DesignationQuerySet(models.QuerySet):
+class DesignationQuerySet(ScopedQuerySet):
     def approved(self) -> "DesignationQuerySet":
         return self.filter(status=Designation.Status.APPROVED)
 
@@ -33,16 +34,34 @@ class DesignationQuerySet(models.QuerySet):
         (a bulk update, a restore) never shows a flagship in a village the Dinas did not decide."""
         return self.filter(product__village=F("village"))
 
-    def for_scope(self, scope: Scope) -> "DesignationQuerySet":
-        queryset = self.filter(service_area("village__code"))
-        return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
-
     def for_awaiting_list(self) -> "DesignationQuerySet":
-        return self.proposed().select_related("village__district", "product__category", "proposed_by")
+        return self.proposed().select_related(
+            "village__district", "product__category", "proposed_by", "round"
+        )
 
     def for_history(self) -> "DesignationQuerySet":
-        return self.select_related("product", "proposed_by", "decided_by", "ended_by").order_by(
-            "-proposed_at", "-pk"
+        return self.select_related("product", "proposed_by", "decided_by", "ended_by").order_by(*NEWEST_FIRST)
+
+    def for_round_page(self) -> "DesignationQuerySet":
+        """A round's designations grouped by kecamatan then village, with what its page shows."""
+        return self.select_related("village__district", "product__category", "proposed_by").order_by(
+            "village__district__name", "village__name", "product__name", "pk"
+        )
+
+    def for_certificate(self) -> "DesignationQuerySet":
+        return self.approved().select_related("village__district__regency", "product__category", "decree")
+
+    def verifiable(self) -> "DesignationQuerySet":
+        """What the public verification page may answer for: designations that were made (approved,
+        or approved and later ended) in the served area. An approved one counts only while its product
+        is in its village (in_product_village); proposals and rejections never had a certificate."""
+        return (
+            self.filter(service_area("village__code"))
+            .filter(
+                Q(status=DesignationStatus.APPROVED, product__village=F("village"))
+                | Q(status=DesignationStatus.ENDED)
+            )
+            .select_related("village__district__regency", "product__category", "decree")
         )
 
 
@@ -53,6 +72,11 @@ class DesignationStatus(models.TextChoices):
     APPROVED = "approved", _("Ditetapkan")
     REJECTED = "rejected", _("Ditolak")
     ENDED = "ended", _("Berakhir")
+
+
+# Newest proposal first. A designation recorded from a past decree has no proposal time: it goes last
+# on SQLite and PostgreSQL alike (they disagree where NULL sorts by default).
+NEWEST_FIRST = (F("proposed_at").desc(nulls_last=True), "-pk")
 
 
 def designation_actor(instance: "Designation", request=None, **kwargs):
@@ -95,7 +119,34 @@ class Designation(models.Model):
         related_name="+",
         verbose_name=_("diusulkan oleh"),
     )
-    proposed_at = models.DateTimeField(_("diusulkan pada"), default=timezone.now)
+    # Null only for a designation recorded from a past decree (recorded_from_decree): the portal did
+    # not see it proposed, and a made-up time would pass for a real one in every list and report.
+    proposed_at = models.DateTimeField(_("diusulkan pada"), default=timezone.now, null=True, blank=True)
+    recorded_from_decree = models.BooleanField(
+        _("dicatat dari SK lama"),
+        default=False,
+        help_text=_("Penetapan masa lalu yang dicatat dari SK-nya; tidak ada usulan di portal."),
+    )
+    round = models.ForeignKey(
+        "DesignationRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designations",
+        verbose_name=_("putaran penetapan"),
+    )
+    decree = models.ForeignKey(
+        "Decree",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designations",
+        verbose_name=_("SK penetapan"),
+    )
+    # The public verification page's address (the certificate's QR code): stable and unguessable.
+    verification_code = models.UUIDField(
+        _("kode verifikasi"), default=uuid.uuid4, unique=True, editable=False
+    )
     decree_number = models.CharField(_("nomor SK Bupati"), max_length=120, blank=True)
     decree_date = models.DateField(_("tanggal SK"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -132,10 +183,12 @@ class Designation(models.Model):
         verbose_name=_("riwayat penetapan produk unggulan"),
         verbose_name_plural=pgettext_lazy("plural", "riwayat penetapan produk unggulan"),
         get_user=designation_actor,
+        # Set once and never changed: the history would only repeat it.
+        excluded_fields=["verification_code"],
     )
 
     class Meta:
-        ordering = ["-proposed_at", "-pk"]
+        ordering = list(NEWEST_FIRST)
         verbose_name = _("penetapan produk unggulan")
         verbose_name_plural = pgettext_lazy("plural", "penetapan produk unggulan")
         constraints = [
@@ -171,6 +224,23 @@ class Designation(models.Model):
                 name="designation_ended_has_reason",
                 violation_error_message=_("Pengakhiran memerlukan alasan."),
             ),
+            models.CheckConstraint(
+                condition=Q(proposed_at__isnull=False) | Q(recorded_from_decree=True),
+                name="designation_proposed_at_known",
+                violation_error_message=_("Usulan memerlukan waktu diusulkan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded_from_decree=False)
+                | (Q(decree__isnull=False) & Q(status__in=["approved", "ended"])),
+                name="designation_from_decree_has_decree",
+                violation_error_message=_("Penetapan yang dicatat dari SK lama memerlukan SK-nya."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decree__isnull=True)
+                | (Q(round__isnull=False) & Q(status__in=["approved", "ended"])),
+                name="designation_decree_lists_round_approvals",
+                violation_error_message=_("SK putaran hanya memuat penetapan putaran itu."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "village"], name="designation_status_village")]
 
@@ -181,6 +251,19 @@ class Designation(models.Model):
         super().clean()
         if self.product_id and self.village_id and self.product.village_id != self.village_id:
             raise ValidationError({"product": _("Produk ini bukan produk desa/kelurahan tersebut.")})
+        if self.round_id and self.year and self.round.year != self.year:
+            raise ValidationError(
+                {"year": _("Tahun penetapan harus tahun putarannya (%(year)s).") % {"year": self.round.year}}
+            )
+        if self.decree_id and self.decree.round_id != self.round_id:
+            raise ValidationError({"decree": _("SK ini milik putaran lain.")})
+
+    @property
+    def decided_on(self):
+        """The day of the decision as the decree states it (its date), else the day it was recorded."""
+        if self.decree_date:
+            return self.decree_date
+        return timezone.localtime(self.decided_at).date() if self.decided_at else None
 
     def village_change_refusal(self) -> str:
         """Why the product of this open designation cannot change village, and what to do first."""
@@ -204,55 +287,3 @@ class VillageStatus(models.TextChoices):
     HAS_PRODUCTS = "has_products", _("Ada produk")
     PROPOSED = "proposed", _("Diusulkan")
     DESIGNATED = "designated", _("Ditetapkan")
-
-
-def with_ovop_status(villages: models.QuerySet) -> models.QuerySet:
-    """Annotate a Village queryset with `ovop_status` (one of VillageStatus) in the same query."""
-    # A designation counts only while its product is in the village (see in_product_village).
-    approved = Designation.objects.filter(
-        village=OuterRef("pk"), product__village=OuterRef("pk"), status=Designation.Status.APPROVED
-    )
-    proposed = Designation.objects.filter(
-        village=OuterRef("pk"), product__village=OuterRef("pk"), status=Designation.Status.PROPOSED
-    )
-    products = Product.objects.filter(village=OuterRef("pk"))
-    return villages.annotate(
-        ovop_status=models.Case(
-            models.When(Exists(approved), then=models.Value(VillageStatus.DESIGNATED)),
-            models.When(Exists(proposed), then=models.Value(VillageStatus.PROPOSED)),
-            models.When(Exists(products), then=models.Value(VillageStatus.HAS_PRODUCTS)),
-            default=models.Value(VillageStatus.NONE),
-            output_field=models.CharField(),
-        )
-    )
-
-
-# The areas a summary of villages can be grouped by: (code lookup, name lookup) from a village.
-SUMMARY_LEVELS = {
-    "district": ("district_id", "district__name"),
-    "regency": ("district__regency_id", "district__regency__name"),
-    "province": ("district__regency__province_id", "district__regency__province__name"),
-}
-
-
-def status_counts(villages: models.QuerySet, level: str = "district") -> dict:
-    """Counts per OVOP status for the villages (annotated by with_ovop_status), overall and per area
-    of the level (kecamatan unless told otherwise).
-
-    One query, grouped by area and status.
-    """
-    code, name = SUMMARY_LEVELS[level]
-    rows = villages.order_by().values(code, name, "ovop_status").annotate(n=models.Count("pk"))
-    total = dict.fromkeys(VillageStatus.values, 0)
-    districts: dict[str, dict] = {}
-    for row in rows:
-        entry = districts.setdefault(
-            row[code],
-            {"code": row[code], "name": row[name], **dict.fromkeys(VillageStatus.values, 0)},
-        )
-        entry[row["ovop_status"]] += row["n"]
-        total[row["ovop_status"]] += row["n"]
-    for entry in districts.values():
-        entry["all"] = sum(entry[s] for s in VillageStatus.values)
-    total["all"] = sum(total[s] for s in VillageStatus.values)
-    return {"total": total, "districts": sorted(districts.values(), key=lambda d: d["name"])}

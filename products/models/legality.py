@@ -12,7 +12,6 @@ from simple_history.models import HistoricalRecords
 
 from core.scans import validate_scan_upload
 from core.storage import private_storage
-from villages.roles import Scope
 
 from .registry import Producer, Product, today
 
@@ -165,19 +164,3 @@ class LegalityDocument(models.Model):
     @property
     def holder(self) -> "Product | Producer":
         return self.product if self.product_id else self.producer
-
-
-def legality_expiry_counts(scope: Scope) -> dict:
-    """How many legality documents of the scope's products and producers have expired, and how many
-    expire soon. A document belongs to a product or to a producer, never both: each side is counted
-    through its own index and the two added (an OR of the two would read every document)."""
-    counts = {"expired": 0, "expiring": 0}
-    for owner, within in (
-        ("product__in", Product.objects.for_scope(scope)),
-        ("producer__in", Producer.objects.for_scope(scope)),
-    ):
-        side = LegalityDocument.objects.filter(**{owner: within}).aggregate(
-            expired=models.Count("pk", filter=expired_q()), expiring=models.Count("pk", filter=expiring_q())
-        )
-        counts = {key: counts[key] + side[key] for key in counts}
-    return counts

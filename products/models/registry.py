@@ -1,12 +1,10 @@
 """The product registry: categories, producers (UMKM), products, their photos and held spreadsheet uploads."""
 
 import datetime
-import re
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -17,16 +15,13 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.concurrency import bump_row_version
-from villages.models import Village, service_area
-from villages.roles import Scope
+from core.money import MAX_RUPIAH
+from villages.models import ScopedQuerySet, Village, service_area
+
+from ..validators import validate_nib, validate_whatsapp
 
 if TYPE_CHECKING:  # siblings import this module; it imports them inside methods
     from .designation import Designation
-
-NIB_PATTERN = re.compile(r"\d{13}")
-# An Indonesian mobile number after +62: 8, then 8 to 11 more digits.
-WHATSAPP_PATTERN = re.compile(r"\+628[1-9]\d{7,10}")
-
 
 # Shown wherever a NIB is refused because a producer the official may not see holds it (the producer
 # form, the spreadsheet import). A NIB names one business, so it stays unique and a refusal cannot help
@@ -40,29 +35,6 @@ NIB_HELD_ELSEWHERE = _(
     "NIB ini sudah terdaftar di portal dan tidak dapat dipakai di sini. Bila NIB ini memang milik "
     "produsen ini, hubungi Dinas."
 )
-
-
-def normalise_whatsapp(raw: str) -> str:
-    """Return the number as +628…, or raise ValidationError when it is not an Indonesian mobile."""
-    digits = re.sub(r"[\s\-.()]", "", raw or "")
-    if not digits:
-        return ""
-    if digits.startswith("+62"):
-        number = digits
-    elif digits.startswith("62"):
-        number = "+" + digits
-    elif digits.startswith("0"):
-        number = "+62" + digits[1:]
-    elif digits.startswith("8"):
-        number = "+62" + digits
-    else:
-        number = digits
-    if not WHATSAPP_PATTERN.fullmatch(number):
-        raise ValidationError(
-            _("Nomor WhatsApp tidak valid. Tulis nomor ponsel Indonesia, misalnya 0812-3456-7890."),
-            code="invalid_whatsapp",
-        )
-    return number
 
 
 def today() -> datetime.date:
@@ -87,11 +59,7 @@ class Category(models.Model):
         return reverse("catalogue:category", args=[self.slug])
 
 
-class ProducerQuerySet(models.QuerySet):
-    def for_scope(self, scope: Scope) -> "ProducerQuerySet":
-        queryset = self.filter(service_area("village__code"))
-        return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
-
+class ProducerQuerySet(ScopedQuerySet):
     def search(self, query: str) -> "ProducerQuerySet":
         query = query.strip()
         if not query:
@@ -125,14 +93,14 @@ class Producer(models.Model):
         _("nomor WhatsApp"),
         max_length=16,
         blank=True,
-        validators=[RegexValidator(f"^{WHATSAPP_PATTERN.pattern}$", _("Nomor WhatsApp tidak valid."))],
+        validators=[validate_whatsapp],
         help_text=_("Nomor ponsel Indonesia; disimpan sebagai +62…"),
     )
     nib = models.CharField(
         _("NIB"),
         max_length=13,
         blank=True,
-        validators=[RegexValidator(r"^\d{13}$", _("NIB terdiri dari 13 angka."))],
+        validators=[validate_nib],
         help_text=_("Nomor Induk Berusaha dari OSS, 13 angka."),
     )
     workers = models.PositiveIntegerField(
@@ -194,7 +162,7 @@ class Producer(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("products:producer_detail", args=[self.pk])
+        return reverse("officials:producer_detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()
@@ -209,13 +177,9 @@ class Producer(models.Model):
         return self.whatsapp if self.contact_consent else ""
 
 
-class ProductQuerySet(models.QuerySet):
+class ProductQuerySet(ScopedQuerySet):
     def published(self) -> "ProductQuerySet":
         return self.filter(status=Product.Status.PUBLISHED)
-
-    def for_scope(self, scope: Scope) -> "ProductQuerySet":
-        queryset = self.filter(service_area("village__code"))
-        return queryset if scope.is_dinas else queryset.filter(village__district_id__in=scope.district_codes)
 
     def search(self, query: str) -> "ProductQuerySet":
         query = query.strip()
@@ -244,7 +208,8 @@ class ProductQuerySet(models.QuerySet):
         )
 
     def with_stars(self, on: datetime.date | None = None) -> "ProductQuerySet":
-        """`stars` and `assessed_on` of the latest assessment still valid (36 months), or None."""
+        """`stars`, `assessed_on` and `assessor_role` of the latest assessment still valid (36 months), or
+        None."""
         from .assessment import ASSESSMENT_VALID_MONTHS, Assessment, add_months
 
         cutoff = add_months(on or today(), -ASSESSMENT_VALID_MONTHS)
@@ -254,6 +219,30 @@ class ProductQuerySet(models.QuerySet):
         return self.annotate(
             stars=models.Subquery(latest.values("stars")[:1]),
             assessed_on=models.Subquery(latest.values("assessed_on")[:1]),
+            assessor_role=models.Subquery(latest.values("assessor_role")[:1]),
+        )
+
+    def due_for_assessment(self, on: datetime.date | None = None) -> "ProductQuerySet":
+        """Published or flagship products with no assessment, or whose last one is 36 months old or
+        more."""
+        from .assessment import ASSESSMENT_VALID_MONTHS, Assessment, add_months
+        from .designation import Designation
+
+        on = on or today()
+        last = (
+            Assessment.objects.filter(product=OuterRef("pk"))
+            .order_by("-assessed_on")
+            .values("assessed_on")[:1]
+        )
+        flagship = Designation.objects.approved().filter(product=OuterRef("pk"), village=OuterRef("village"))
+        return (
+            self.annotate(last_assessed_on=models.Subquery(last), is_flagship=Exists(flagship))
+            .filter(Q(status=Product.Status.PUBLISHED) | Q(is_flagship=True))
+            .filter(
+                Q(last_assessed_on__isnull=True)
+                | Q(last_assessed_on__lte=add_months(on, -ASSESSMENT_VALID_MONTHS))
+            )
+            .select_related("village__district", "category")
         )
 
     def with_valid_legality(self, kind: str) -> "ProductQuerySet":
@@ -335,8 +324,12 @@ class Product(models.Model):
         _("cerita produk"), blank=True, help_text=_("Asal-usul, keunikan, cara membuat.")
     )
     raw_materials = models.TextField(_("bahan baku"), blank=True)
-    price_min = models.PositiveBigIntegerField(_("harga terendah (Rp)"), null=True, blank=True)
-    price_max = models.PositiveBigIntegerField(_("harga tertinggi (Rp)"), null=True, blank=True)
+    price_min = models.PositiveBigIntegerField(
+        _("harga terendah (Rp)"), null=True, blank=True, validators=[MaxValueValidator(MAX_RUPIAH)]
+    )
+    price_max = models.PositiveBigIntegerField(
+        _("harga tertinggi (Rp)"), null=True, blank=True, validators=[MaxValueValidator(MAX_RUPIAH)]
+    )
     price_unit = models.CharField(
         _("satuan harga"), max_length=40, blank=True, help_text=_("misalnya: per buah, per kg")
     )
@@ -413,7 +406,7 @@ class Product(models.Model):
         self._stored_village_id = self.village_id
 
     def get_absolute_url(self) -> str:
-        return reverse("products:product_detail", args=[self.pk])
+        return reverse("officials:product_detail", args=[self.pk])
 
     def get_public_url(self) -> str:
         return reverse("catalogue:product", args=[self.slug])
@@ -538,22 +531,3 @@ class ProductPhoto(models.Model):
     @property
     def alt_text(self) -> str:
         return self.caption or str(self.product)
-
-
-class HeldUpload(models.Model):
-    """A spreadsheet of producers or products between its upload and its import (ovop_portal's
-    import pages). Kept in the database, not in a server's temp folder, so that the preview and the
-    import work whichever app server answers them; bound to the official who uploaded it."""
-
-    token = models.CharField(max_length=32, unique=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20)
-    name = models.CharField(max_length=200)
-    data = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name

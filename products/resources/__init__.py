@@ -13,28 +13,26 @@ An import sees only the official's area (`Scope`): an officer's kecamatan, the D
 run (the preview) checks every row as the import would, full_clean() included, but saves nothing; the
 objects a file may name are looked up once for the whole file, not row by row.
 
-The package, by seam: `widgets` reads and writes cells, `bulk` holds what both imports share
+The package, by seam: `widgets` reads and writes the cells that name the registry's own things (the
+cells that need no model are core.spreadsheets'), `bulk` holds what both imports share
 (SheetImportResource: lookups for the whole file, constraints checked in memory, bulk writes),
 `producers` and `products` the two imports, `exports` the export-only village registry. The names
 other code imports are re-exported here.
 """
 
+# cell_text is core's; still named here for tests/officials/test_spreadsheets.py.
+from core.spreadsheets import cell_text
+
 from .bulk import EXAMPLE_PREFIX, SheetImportResource
 from .exports import VillageRegistryResource
 from .producers import ProducerResource
 from .products import ProductResource
-from .widgets import ChoiceWidget, NativeWidget, RupiahWidget, TextWidget, WholeNumberWidget, cell_text
 
 __all__ = [
     "EXAMPLE_PREFIX",
-    "ChoiceWidget",
-    "NativeWidget",
     "ProducerResource",
     "ProductResource",
-    "RupiahWidget",
     "SheetImportResource",
-    "TextWidget",
     "VillageRegistryResource",
-    "WholeNumberWidget",
     "cell_text",
 ]

@@ -16,9 +16,10 @@ from import_export.resources import Diff
 from simple_history.models import HistoricalRecords
 
 from core.concurrency import VERSION_FIELD
+from core.spreadsheets import TextWidget, cell_text
 from villages.roles import NO_SCOPE, Scope
 
-from .widgets import TextWidget, VillageWidget, cell_text
+from .widgets import VillageWidget
 
 EXAMPLE_PREFIX = "CONTOH"
 

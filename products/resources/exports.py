@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from core.spreadsheets import ChoiceWidget, TextWidget, WholeNumberWidget
 from villages.models import Village
 
 from ..models import (
@@ -19,7 +20,6 @@ from ..models import (
     add_months,
     today,
 )
-from .widgets import ChoiceWidget, TextWidget, WholeNumberWidget
 
 
 class VillageRegistryResource(resources.ModelResource):

@@ -5,20 +5,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from ..models import NIB_HELD_ELSEWHERE, Producer, Product
-from ..search import search_refresh
-from .bulk import SheetImportResource
-from .widgets import (
+from core.spreadsheets import (
     ChoiceWidget,
     CoordinateWidget,
-    NIBWidget,
     TextWidget,
-    WhatsAppWidget,
     WholeNumberWidget,
     YesNoWidget,
     cell_text,
     normal_name,
 )
+
+from ..models import NIB_HELD_ELSEWHERE, Producer, Product
+from ..search import search_refresh
+from ..validators import normalise_nib
+from .bulk import SheetImportResource
+from .widgets import NIBWidget, WhatsAppWidget
 
 
 class ProducerResource(SheetImportResource):
@@ -95,7 +96,12 @@ class ProducerResource(SheetImportResource):
 
     def before_import(self, dataset, **kwargs) -> None:
         """Find, in a few queries for the whole file, the producers its rows may name."""
-        nibs = {"".join(nib.split()) for nib in self._column_values(dataset, "nib")}
+        nibs = set()
+        for text in self._column_values(dataset, "nib"):
+            try:
+                nibs.add(normalise_nib(text))
+            except ValidationError:
+                continue  # the row is refused for it, and it names nobody
         self._by_nib = dict(Producer.objects.filter(nib__in=nibs).values_list("nib", "pk"))
         self._nib_in_scope = set(
             Producer.objects.for_scope(self.scope).filter(nib__in=nibs).values_list("pk", flat=True)
@@ -119,8 +125,9 @@ class ProducerResource(SheetImportResource):
     def get_instance(self, instance_loader, row) -> Producer | None:
         try:
             nib = self._cell(row, "nib")
-        except ValueError:
-            nib = ""
+            nib_written = bool(nib)
+        except ValueError:  # not a NIB: the row is refused for it, and no producer holds it
+            nib, nib_written = "", True
         try:
             village, name = self._cell(row, "village"), self._cell(row, "business_name")
         except ValueError:
@@ -134,7 +141,7 @@ class ProducerResource(SheetImportResource):
         if not (village and name):
             return None
         matches = self._by_name.get((village.code, normal_name(name)), [])
-        if nib:  # a NIB nobody holds yet: it is given to the producer of that name who has none
+        if nib_written:  # a NIB nobody holds yet: it is given to the producer of that name who has none
             matches = [match for match in matches if not match[1]]
         if len(matches) > 1:
             raise ValidationError(

@@ -9,13 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
-from villages.roles import NO_SCOPE, Scope
-
-from ..models import Producer, Product
-from ..search import search_refresh
-from .bulk import WRITE_BATCH, SheetImportResource
-from .widgets import (
-    CategoryWidget,
+from core.spreadsheets import (
     ChoiceWidget,
     RupiahWidget,
     TextWidget,
@@ -23,8 +17,23 @@ from .widgets import (
     cell_text,
     normal_name,
 )
+from villages.roles import NO_SCOPE, Scope
+
+from ..models import Producer, Product
+from ..search import search_refresh
+from ..validators import normalise_nib
+from .bulk import WRITE_BATCH, SheetImportResource
+from .widgets import CategoryWidget
 
 LIST_SEPARATOR = ";"
+
+
+def as_nib(token: str) -> str:
+    """The NIB a producer list names with this token, or '' when the token is a business name."""
+    try:
+        return normalise_nib(token)
+    except ValidationError:
+        return ""
 
 
 class ProducerListWidget(widgets.ManyToManyWidget):
@@ -44,8 +53,8 @@ class ProducerListWidget(widgets.ManyToManyWidget):
             except ValueError:
                 continue
             tokens |= {" ".join(raw.split()) for raw in text.split(LIST_SEPARATOR)} - {""}
-        nibs = {"".join(t.split()) for t in tokens if re.fullmatch(r"\d{13}", "".join(t.split()))}
-        names = {t for t in tokens if "".join(t.split()) not in nibs}
+        nibs = {as_nib(t) for t in tokens} - {""}
+        names = {t for t in tokens if not as_nib(t)}
         in_scope = Producer.objects.for_scope(self.scope).order_by("pk")
         by_nib: dict[str, list[Producer]] = {}
         for producer in in_scope.filter(nib__in=nibs):
@@ -55,19 +64,16 @@ class ProducerListWidget(widgets.ManyToManyWidget):
         for producer in in_scope.annotate(lowered=Lower("business_name")).filter(lowered__in=lowered):
             by_name.setdefault(producer.business_name.casefold(), []).append(producer)
         for token in tokens:
-            digits = "".join(token.split())
-            found = by_nib.get(digits, []) if digits in nibs else by_name.get(token.casefold(), [])
+            nib = as_nib(token)
+            found = by_nib.get(nib, []) if nib else by_name.get(token.casefold(), [])
             self._found[token.casefold()] = found[:10]
 
     def _candidates(self, token: str) -> list[Producer]:
         key = token.casefold()
         if key not in self._found:
             producers = Producer.objects.for_scope(self.scope)
-            digits = "".join(token.split())
-            if re.fullmatch(r"\d{13}", digits):
-                producers = producers.filter(nib=digits)
-            else:
-                producers = producers.filter(business_name__iexact=token)
+            nib = as_nib(token)
+            producers = producers.filter(nib=nib) if nib else producers.filter(business_name__iexact=token)
             self._found[key] = list(producers.order_by("pk")[:10])
         return self._found[key]
 

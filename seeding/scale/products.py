@@ -2,6 +2,7 @@
 
 import datetime
 import random
+import uuid
 from decimal import Decimal
 from itertools import accumulate
 
@@ -288,6 +289,7 @@ def designations_create(plan: Plan) -> dict[str, int]:
             writer.add(
                 Designation(
                     id=pk,
+                    verification_code=verification_code(rng),
                     village_id=village.code,
                     product_id=current.id,
                     status=Designation.Status.PROPOSED,
@@ -308,6 +310,7 @@ def designations_create(plan: Plan) -> dict[str, int]:
             writer.add(
                 Designation(
                     id=pk,
+                    verification_code=verification_code(rng),
                     village_id=village.code,
                     product_id=current.id,
                     status=Designation.Status.REJECTED,
@@ -324,6 +327,12 @@ def designations_create(plan: Plan) -> dict[str, int]:
     return {label: n for label, n in counts.items() if n}
 
 
+def verification_code(rng) -> uuid.UUID:
+    """A certificate's verification code drawn from the seed's generator, so that the same seed gives
+    the same rows (the model's default is a fresh random UUID)."""
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
 def _approved(plan: Plan, rng, pk: int, product: PlannedProduct, officer: int) -> Designation:
     year = product.year
     last = datetime.date(year, 4 if year == plan.year else 10, 28)  # decided by the reference day
@@ -331,6 +340,7 @@ def _approved(plan: Plan, rng, pk: int, product: PlannedProduct, officer: int) -
     decided_at = moment(proposed_on + datetime.timedelta(days=rng.randint(14, 60)), rng)
     return Designation(
         id=pk,
+        verification_code=verification_code(rng),
         village_id=product.village.code,
         product_id=product.id,
         status=Designation.Status.APPROVED,

@@ -14,37 +14,41 @@ from assistance.models import (
     MentoringVisit,
     OutcomeRecord,
     Programme,
-    flagships_without_recent_visit,
 )
-from assistance.summaries import public_assistance_summary
-from assistance.timeline import product_timeline, village_timeline
+from assistance.selectors import (
+    flagships_without_recent_visit,
+    product_timeline,
+    public_assistance_summary,
+    village_timeline,
+)
 from core.errors import Refused
 from products import services as product_services
 from products.models import Product
-from tests.factories import BUMIJAYA, KRAMATWATU_VILLAGE, ProducerFactory, ProductFactory, make_dinas
+from tests.factories import (
+    BUMIJAYA,
+    KRAMATWATU_VILLAGE,
+    DeliveryFactory,
+    DesignationFactory,
+    MentoringVisitFactory,
+    OutcomeRecordFactory,
+    ProducerFactory,
+    ProductFactory,
+    ProgrammeFactory,
+    delivery_data,
+    make_dinas,
+    outcome_data,
+    programme_data,
+    visit_data,
+)
+from villages.models import Village
 
 pytestmark = pytest.mark.django_db
 
 VILLAGES = [BUMIJAYA, "36.04.09.2002", "36.04.09.2003", "36.04.09.2005"]
 
 
-def programme(**overrides) -> Programme:
-    fields = {
-        "name": "Redesain kemasan",
-        "kind": "kemasan",
-        "fiscal_year": 2026,
-        "budget": 30_000_000,
-        "funding_source": "apbd_kab",
-        "agency": "Disperindag",
-        "status": "running",
-    }
-    fields.update(overrides)
-    return Programme.objects.create(**fields)
-
-
 def deliver(prog, user, village=BUMIJAYA, value=10_000_000, **extra):
-    from villages.models import Village
-
+    """Through the service that checks the budget (DeliveryFactory does not)."""
     return services.delivery_record(
         programme=prog,
         village=Village.objects.get(code=village),
@@ -60,7 +64,7 @@ def deliver(prog, user, village=BUMIJAYA, value=10_000_000, **extra):
 
 
 def test_deliveries_fill_the_budget_and_the_next_is_refused_with_the_remaining_amount(dinas):
-    prog = programme()
+    prog = ProgrammeFactory()
     for village in VILLAGES[:3]:
         deliver(prog, dinas, village=village)
     with pytest.raises(Refused) as refusal:
@@ -70,7 +74,7 @@ def test_deliveries_fill_the_budget_and_the_next_is_refused_with_the_remaining_a
 
 
 def test_planned_deliveries_count_against_the_budget_and_cancelled_ones_do_not(dinas):
-    prog = programme(budget=20_000_000)
+    prog = ProgrammeFactory(budget=20_000_000)
     planned = deliver(prog, dinas, status="planned")
     deliver(prog, dinas, value=10_000_000)
     with pytest.raises(Refused):
@@ -85,11 +89,11 @@ def test_planned_deliveries_count_against_the_budget_and_cancelled_ones_do_not(d
 
 def test_a_closed_programme_takes_no_delivery(dinas):
     with pytest.raises(Refused, match="sudah selesai"):
-        deliver(programme(status="closed"), dinas)
+        deliver(ProgrammeFactory(status="closed"), dinas)
 
 
 def test_a_budget_cannot_drop_below_what_is_committed(dinas):
-    prog = programme()
+    prog = ProgrammeFactory()
     deliver(prog, dinas, value=25_000_000)
     prog.budget = 20_000_000
     with pytest.raises(Refused, match="tidak boleh di bawah"):
@@ -100,7 +104,7 @@ def test_a_product_of_another_village_is_refused_on_a_delivery(dinas):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        deliver(programme(), dinas, village=KRAMATWATU_VILLAGE, product=ProductFactory())
+        deliver(ProgrammeFactory(), dinas, village=KRAMATWATU_VILLAGE, product=ProductFactory())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -108,7 +112,7 @@ def test_two_officials_recording_at_once_cannot_pass_the_budget(regions):
     if connection.vendor != "postgresql":
         pytest.skip("row locks between parallel connections need PostgreSQL; SQLite serialises all writes")
     dinas_a, dinas_b = make_dinas("dinas-a"), make_dinas("dinas-b")
-    prog = programme(budget=15_000_000)
+    prog = ProgrammeFactory(budget=15_000_000)
     barrier = threading.Barrier(2)
     results: list[str] = []
 
@@ -138,44 +142,15 @@ def test_two_officials_recording_at_once_cannot_pass_the_budget(regions):
 # --- pages: the Dinas plans and delivers -------------------------------------------------------------
 
 
-def programme_form(**overrides) -> dict:
-    data = {
-        "name": "Redesain kemasan 2026",
-        "kind": "kemasan",
-        "fiscal_year": "2026",
-        "budget": "30.000.000",
-        "funding_source": "apbd_kab",
-        "agency": "Disperindag",
-        "status": "running",
-        "description": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def delivery_form(village, **overrides) -> dict:
-    data = {
-        "village": village,
-        "product": "",
-        "producer": "",
-        "delivered_on": "2026-04-01",
-        "value": "Rp 10.000.000",
-        "description": "Desain kemasan",
-        "status": "delivered",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_dinas_plans_a_programme_delivers_to_three_villages_and_the_fourth_is_refused(dinas_client):
-    response = dinas_client.post(reverse("assistance:programme_create"), programme_form())
+    response = dinas_client.post(reverse("assistance:programme_create"), programme_data())
     prog = Programme.objects.get()
     assert response["Location"] == prog.get_absolute_url()
     assert prog.budget == 30_000_000
     url = reverse("assistance:delivery_create", args=[prog.pk])
     for village in VILLAGES[:3]:
-        assert dinas_client.post(url, delivery_form(village)).status_code == 302
-    response = dinas_client.post(url, delivery_form(VILLAGES[3]))
+        assert dinas_client.post(url, delivery_data(village)).status_code == 302
+    response = dinas_client.post(url, delivery_data(VILLAGES[3]))
     assert response.status_code == 200
     assert "melebihi sisa pagu" in response.content.decode()
     assert prog.deliveries.count() == 3
@@ -193,43 +168,43 @@ def test_dinas_plans_a_programme_delivers_to_three_villages_and_the_fourth_is_re
     ],
 )
 def test_a_bad_budget_is_refused_in_indonesian(dinas_client, budget, message):
-    response = dinas_client.post(reverse("assistance:programme_create"), programme_form(budget=budget))
+    response = dinas_client.post(reverse("assistance:programme_create"), programme_data(budget=budget))
     assert message in response.content.decode()
     assert not Programme.objects.exists()
 
 
 def test_a_delivery_with_a_product_of_another_village_is_refused_on_the_form(dinas_client):
-    prog = programme()
+    prog = ProgrammeFactory()
     product = ProductFactory()
     response = dinas_client.post(
         reverse("assistance:delivery_create", args=[prog.pk]),
-        delivery_form(KRAMATWATU_VILLAGE, product=product.pk),
+        delivery_data(KRAMATWATU_VILLAGE, product=product.pk),
     )
     assert "bukan produk desa" in response.content.decode()
     assert not Delivery.objects.exists()
 
 
 def test_officers_see_programmes_but_cannot_plan_or_deliver(officer_a_client):
-    prog = programme()
+    prog = ProgrammeFactory()
     assert officer_a_client.get(reverse("assistance:programme_list")).status_code == 200
     assert officer_a_client.get(prog.get_absolute_url()).status_code == 200
-    assert officer_a_client.post(reverse("assistance:programme_create"), programme_form()).status_code == 403
+    assert officer_a_client.post(reverse("assistance:programme_create"), programme_data()).status_code == 403
     response = officer_a_client.post(
-        reverse("assistance:delivery_create", args=[prog.pk]), delivery_form(BUMIJAYA)
+        reverse("assistance:delivery_create", args=[prog.pk]), delivery_data(BUMIJAYA)
     )
     assert response.status_code == 403
     assert not Delivery.objects.exists()
 
 
 def test_anonymous_visitors_see_nothing_of_assistance(client):
-    prog = programme()
+    prog = ProgrammeFactory()
     for url in (reverse("assistance:programme_list"), prog.get_absolute_url(), reverse("assistance:overdue")):
         assert client.get(url).status_code == 302
 
 
 def test_programme_list_filters_by_year_type_source_and_status(dinas_client):
-    programme(name="A", fiscal_year=2025, kind="permodalan", funding_source="apbn", status="closed")
-    programme(name="B")
+    ProgrammeFactory(name="A", fiscal_year=2025, kind="permodalan", funding_source="apbn", status="closed")
+    ProgrammeFactory(name="B")
     url = reverse("assistance:programme_list")
     for params, expected in [
         ({"fiscal_year": "2025"}, ["A"]),
@@ -247,7 +222,7 @@ def test_programme_list_filters_by_year_type_source_and_status(dinas_client):
 
 def test_programme_list_query_count_is_fixed(dinas_client, dinas, django_assert_num_queries):
     for n in range(3):
-        deliver(programme(name=f"P{n}"), dinas, village=VILLAGES[n])
+        DeliveryFactory(programme__name=f"P{n}", village_id=VILLAGES[n], officer=dinas)
     with django_assert_num_queries(6):
         # 1 session, 2 user, 3 groups, 4 paginator count, 5 programmes with totals, 6 the served regency
         response = dinas_client.get(reverse("assistance:programme_list"))
@@ -255,9 +230,9 @@ def test_programme_list_query_count_is_fixed(dinas_client, dinas, django_assert_
 
 
 def test_programme_page_query_count_is_fixed(dinas_client, dinas, django_assert_num_queries):
-    prog = programme()
+    prog = ProgrammeFactory()
     for village in VILLAGES[:3]:
-        deliver(prog, dinas, village=village, value=5_000_000, product=None)
+        DeliveryFactory(programme=prog, village_id=village, officer=dinas)
     with django_assert_num_queries(9):
         # 1 session, 2 user, 3 groups, 4 programme with totals, 5 villages and products reached,
         # 6 programme's change history, 7 deliveries' change history (core.history),
@@ -278,18 +253,10 @@ def jpeg() -> bytes:
 
 def test_an_officer_logs_a_mentoring_visit_with_photos(officer_a_client, settings):
     product = ProductFactory()
+    photos = [SimpleUploadedFile(name, jpeg(), "image/jpeg") for name in ("a.jpg", "b.jpg")]
     response = officer_a_client.post(
         reverse("assistance:visit_create_for_product", args=[product.pk]),
-        {
-            "visited_on": "2026-11-20",
-            "findings": "Tungku dipakai penuh",
-            "next_action": "Kemasan kardus",
-            "next_action_due": "2026-12-20",
-            "photos": [
-                SimpleUploadedFile("a.jpg", jpeg(), "image/jpeg"),
-                SimpleUploadedFile("b.jpg", jpeg(), "image/jpeg"),
-            ],
-        },
+        visit_data(next_action="Kemasan kardus", next_action_due="2026-12-20", photos=photos),
     )
     assert response.status_code == 302
     visit = MentoringVisit.objects.get()
@@ -308,15 +275,9 @@ def test_an_officer_logs_a_mentoring_visit_with_photos(officer_a_client, setting
 )
 def test_bad_visit_input_is_refused(officer_a_client, settings, data, message):
     product = ProductFactory()
-    payload = {
-        "visited_on": "2026-11-20",
-        "findings": "Baik",
-        "next_action": "X",
-        "next_action_due": "",
-        **data,
-    }
     response = officer_a_client.post(
-        reverse("assistance:visit_create_for_product", args=[product.pk]), payload
+        reverse("assistance:visit_create_for_product", args=[product.pk]),
+        visit_data(**{"findings": "Baik", "next_action": "X"} | data),
     )
     assert message in response.content.decode()
     assert not MentoringVisit.objects.exists()
@@ -326,11 +287,7 @@ def test_a_bad_visit_photo_is_refused_and_nothing_saved(officer_a_client, settin
     product = ProductFactory()
     response = officer_a_client.post(
         reverse("assistance:visit_create_for_product", args=[product.pk]),
-        {
-            "visited_on": "2026-11-20",
-            "findings": "Baik",
-            "photos": [SimpleUploadedFile("a.jpg", b"nope", "image/jpeg")],
-        },
+        visit_data(findings="Baik", photos=[SimpleUploadedFile("a.jpg", b"nope", "image/jpeg")]),
     )
     assert "bukan foto" in response.content.decode()
     assert not MentoringVisit.objects.exists()
@@ -350,27 +307,12 @@ def test_an_officer_cannot_record_for_another_kecamatan(officer_b_client):
         assert officer_b_client.post(url, {}).status_code == 404
 
 
-def outcome_form(**overrides) -> dict:
-    data = {
-        "year": "2026",
-        "quarter": "2",
-        "production_volume": "1400",
-        "volume_unit": "buah",
-        "turnover": "52.000.000",
-        "workers": "26",
-        "markets_reached": "7",
-        "new_legality_documents": "1",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_outcomes_are_entered_once_per_quarter(officer_a_client):
     product = ProductFactory()
     url = reverse("assistance:outcome_create", args=[product.pk])
-    assert officer_a_client.post(url, outcome_form()).status_code == 302
+    assert officer_a_client.post(url, outcome_data()).status_code == 302
     assert OutcomeRecord.objects.get().turnover == 52_000_000
-    response = officer_a_client.post(url, outcome_form())
+    response = officer_a_client.post(url, outcome_data())
     assert "sudah dicatat" in response.content.decode()
     assert OutcomeRecord.objects.count() == 1
 
@@ -380,7 +322,7 @@ def test_outcomes_are_entered_once_per_quarter(officer_a_client):
 )
 def test_bad_outcome_figures_are_refused(officer_a_client, field, value):
     response = officer_a_client.post(
-        reverse("assistance:outcome_create", args=[ProductFactory().pk]), outcome_form(**{field: value})
+        reverse("assistance:outcome_create", args=[ProductFactory().pk]), outcome_data(**{field: value})
     )
     assert response.status_code == 200
     assert not OutcomeRecord.objects.exists()
@@ -391,18 +333,12 @@ def test_the_product_page_compares_figures_before_and_after_the_first_assistance
 ):
     product = ProductFactory(name="Gerabah Bumijaya")
     for year, quarter, turnover in [(2025, 1, 25_000_000), (2025, 3, 34_000_000), (2026, 2, 52_000_000)]:
-        OutcomeRecord.objects.create(
-            product=product,
-            year=year,
-            quarter=quarter,
-            production_volume=800,
-            volume_unit="buah",
-            turnover=turnover,
-            workers=18,
-            markets_reached=3,
-            recorded_by=officer_a,
+        OutcomeRecordFactory(
+            product=product, year=year, quarter=quarter, turnover=turnover, recorded_by=officer_a
         )
-    deliver(programme(budget=100_000_000), dinas, product=product, value=85_000_000)  # 2026-04-01
+    DeliveryFactory(
+        product=product, value=85_000_000, programme__budget=100_000_000, officer=dinas
+    )  # 2026-04-01
     response = officer_a_client.get(product.get_absolute_url())
     comparison = response.context["comparison"]
     assert (comparison["before"].period_label, comparison["after"].period_label) == ("2025 TIII", "2026 TII")
@@ -414,43 +350,24 @@ def test_the_product_page_compares_figures_before_and_after_the_first_assistance
 # --- overdue and timelines --------------------------------------------------------------------------------
 
 
-def designate(product, officer, dinas):
-    proposal = product_services.designation_propose(product=product, proposed_by=officer, year=2025)
-    return product_services.designation_approve(
-        designation=proposal,
-        decided_by=dinas,
-        decree_number="SK-1",
-        decree_date=datetime.date(2025, 4, 14),
-        expected_current_id=None,
-    )
-
-
-def test_overdue_lists_unvisited_flagships_and_late_next_actions(
-    officer_a_client, officer_a, dinas, settings
-):
+def test_overdue_lists_unvisited_flagships_and_late_next_actions(officer_a_client, settings):
     settings.OVOP_MENTORING_DAYS = 60
     today = datetime.date.today()
-    visited = ProductFactory(name="Dikunjungi")
-    designate(visited, officer_a, dinas)
-    stale = ProductFactory(name="Lama tak dikunjungi", village_id="36.04.09.2002")
-    designate(stale, officer_a, dinas)
+    visited = DesignationFactory(approved=True, product__name="Dikunjungi").product
+    stale = DesignationFactory(
+        approved=True, product__name="Lama tak dikunjungi", product__village_id="36.04.09.2002"
+    ).product
     ProductFactory(name="Bukan unggulan", village_id="36.04.09.2003")
-    MentoringVisit.objects.create(
+    MentoringVisitFactory(
         product=visited,
         visited_on=today - datetime.timedelta(days=10),
-        officer=officer_a,
-        findings="ok",
         next_action="Kemasan",
         next_action_due=today - datetime.timedelta(days=1),
     )
-    MentoringVisit.objects.create(
-        product=stale, visited_on=today - datetime.timedelta(days=61), officer=officer_a, findings="ok"
-    )
-    MentoringVisit.objects.create(
+    MentoringVisitFactory(product=stale, visited_on=today - datetime.timedelta(days=61))
+    MentoringVisitFactory(
         product=stale,
         visited_on=today - datetime.timedelta(days=90),
-        officer=officer_a,
-        findings="ok",
         next_action="Selesai",
         next_action_due=today - datetime.timedelta(days=70),
         next_action_done=True,
@@ -463,8 +380,7 @@ def test_overdue_lists_unvisited_flagships_and_late_next_actions(
 
 
 def test_flagships_without_recent_visit_is_scoped(officer_a, dinas):
-    product = ProductFactory(village_id=KRAMATWATU_VILLAGE)
-    designate(product, officer_a, dinas)
+    product = DesignationFactory(approved=True, product__village_id=KRAMATWATU_VILLAGE).product
     from villages.roles import scope_of
 
     assert list(flagships_without_recent_visit(Product.objects.for_scope(scope_of(officer_a)), 30)) == []
@@ -472,12 +388,9 @@ def test_flagships_without_recent_visit_is_scoped(officer_a, dinas):
 
 
 def test_the_timelines_merge_every_kind_of_event_in_date_order(officer_a, dinas):
-    product = ProductFactory()
-    designate(product, officer_a, dinas)
-    deliver(programme(), dinas, product=product)  # 2026-04-01
-    MentoringVisit.objects.create(
-        product=product, visited_on=datetime.date(2026, 5, 2), officer=officer_a, findings="ok"
-    )
+    product = DesignationFactory(approved=True, proposed_by=officer_a, decided_by=dinas).product
+    DeliveryFactory(product=product, officer=dinas)  # 2026-04-01
+    MentoringVisitFactory(product=product, visited_on=datetime.date(2026, 5, 2), officer=officer_a)
     from products.models import AssessmentCriterion
 
     product_services.assessment_record(
@@ -495,10 +408,10 @@ def test_the_timelines_merge_every_kind_of_event_in_date_order(officer_a, dinas)
     assert [e.kind for e in village_timeline(product.village)] == [e.kind for e in events]
 
 
-def test_the_public_summary_shows_kinds_and_years_but_no_amounts_unless_allowed(dinas, settings):
+def test_the_public_summary_shows_kinds_and_years_but_no_amounts_unless_allowed(settings):
     product = ProductFactory()
-    deliver(programme(), dinas, product=product)
-    deliver(programme(name="Planned", kind="pemasaran"), dinas, product=product, status="planned")
+    DeliveryFactory(product=product)
+    DeliveryFactory(programme__name="Planned", programme__kind="pemasaran", product=product, status="planned")
     summary = public_assistance_summary(product)
     assert summary == [{"kind": "Kemasan", "year": 2026, "total": None}]
     settings.OVOP_PUBLIC_ASSISTANCE_AMOUNTS = True
@@ -508,10 +421,11 @@ def test_the_public_summary_shows_kinds_and_years_but_no_amounts_unless_allowed(
 def test_the_public_village_page_shows_the_flagships_assistance_without_amounts_or_officers(
     client, officer_a, dinas
 ):
-    product = ProductFactory(name="Gerabah Bumijaya")
-    designate(product, officer_a, dinas)
-    deliver(programme(), dinas, product=product, value=12_345_678)
-    html = client.get(reverse("villages:village_detail", args=[BUMIJAYA])).content.decode()
+    product = DesignationFactory(
+        approved=True, product__name="Gerabah Bumijaya", proposed_by=officer_a, decided_by=dinas
+    ).product
+    DeliveryFactory(product=product, value=12_345_678, officer=dinas)
+    html = client.get(reverse("catalogue:village_detail", args=[BUMIJAYA])).content.decode()
     assert "Kemasan (2026)" in html
     assert "12.345.678" not in html
     assert dinas.username not in html

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from assistance.models import Delivery, MentoringVisit, Programme
+from assistance.models import Delivery, Exploration, ExplorationCandidate, MentoringVisit, Programme
 from core.images import validate_photo
 from products import services
 from products.models import LegalityDocument
@@ -29,6 +29,7 @@ from tests.factories import (
     ProducerFactory,
     ProductFactory,
 )
+from tests.portal.test_private_files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -46,21 +47,39 @@ DINAS_ONLY = ("302 403 403 200 200", "302 403 403 200 200")
 DINAS_AREA_A = ("302 403 403 200 200", "302 403 403 200 200")
 ADMIN_SITE = ("302 302 302 302 200", "302 302 302 302 200")
 
+OFFICIAL_READ = ("302 200 200 200 200", "302 405 405 405 405")  # lists that take no POST
+AREA_A_READ = ("302 200 404 200 200", "302 405 405 405 405")  # a read-only page of kecamatan A
+
+
+def _exploration(w: dict) -> Exploration:
+    """An exploration of Bumijaya (kecamatan A) with one candidate product, made when a URL needs it."""
+    exploration, created = Exploration.objects.get_or_create(
+        village_id=BUMIJAYA,
+        explored_on=datetime.date(2026, 4, 3),
+        defaults={"explored_by": w["visit"].officer, "raw_materials": "Tanah liat"},
+    )
+    if created:
+        ExplorationCandidate.objects.create(
+            exploration=exploration, name="Celengan gerabah", category=w["product"].category
+        )
+    return exploration
+
+
 EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     # public
-    "home": (PUBLIC, None),
+    "catalogue:home": (PUBLIC, None),
     "villages:district_list": (PUBLIC, None),
-    "villages:district_detail": (PUBLIC, lambda w: {"code": "36.04.09"}),
+    "catalogue:district_detail": (PUBLIC, lambda w: {"code": "36.04.09"}),
     "villages:village_list": (PUBLIC, None),
-    "villages:village_detail": (PUBLIC, lambda w: {"code": BUMIJAYA}),
+    "catalogue:village_detail": (PUBLIC, lambda w: {"code": BUMIJAYA}),
     "catalogue:list": (PUBLIC, None),
     "catalogue:product": (PUBLIC, lambda w: {"slug": w["product"].slug}),
     "catalogue:label": (PUBLIC, lambda w: {"slug": w["product"].slug}),
     "catalogue:qr": (PUBLIC, lambda w: {"slug": w["product"].slug, "kind": "svg"}),
     "catalogue:category": (PUBLIC, lambda w: {"slug": "kerajinan"}),
     "catalogue:map": (PUBLIC, None),
-    "choose_language": (("302 302 302 302 302", "405 405 405 405 405"), lambda w: {"code": "en"}),
-    "robots": (PUBLIC, None),
+    "catalogue:choose_language": (("302 302 302 302 302", "405 405 405 405 405"), lambda w: {"code": "en"}),
+    "catalogue:robots": (PUBLIC, None),
     "health": (PUBLIC, None),
     "sitemap-index": (PUBLIC_ANY, None),
     "django.contrib.sitemaps.views.sitemap": (PUBLIC_ANY, lambda w: {"section": "produk"}),
@@ -78,14 +97,15 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "officials:dashboard": (OFFICIAL, None),
     "officials:completeness": (OFFICIAL, None),
     "officials:recap": (OFFICIAL, None),
+    "officials:todo": (OFFICIAL, None),
     # registry
     "products:product_list": (OFFICIAL, None),
     "products:product_create": (OFFICIAL, None),
-    "products:product_detail": (AREA_A, lambda w: {"pk": w["product"].pk}),
+    "officials:product_detail": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "products:product_update": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "products:product_delete": (AREA_A_DELETE, lambda w: {"pk": w["spare_product"].pk}),
     # an empty upload: the product page again with the form's error, as 400
-    "products:photo_add": (
+    "officials:photo_add": (
         ("302 405 405 405 405", "302 400 404 400 400"),
         lambda w: {"pk": w["product"].pk},
     ),
@@ -95,7 +115,7 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "products:assessment_create": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "products:producer_list": (OFFICIAL, None),
     "products:producer_create": (OFFICIAL, None),
-    "products:producer_detail": (AREA_A, lambda w: {"pk": w["producer"].pk}),
+    "officials:producer_detail": (AREA_A, lambda w: {"pk": w["producer"].pk}),
     "products:producer_update": (AREA_A, lambda w: {"pk": w["producer"].pk}),
     "products:producer_delete": (AREA_A_DELETE, lambda w: {"pk": w["spare_producer"].pk}),
     "products:legality_add_to_producer": (AREA_A, lambda w: {"pk": w["producer"].pk}),
@@ -111,7 +131,11 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
         lambda w: {"name": w["scanned_document"].scan.name},
     ),
     "products:village_list": (OFFICIAL, None),
-    "products:village_registry": (AREA_A, lambda w: {"code": BUMIJAYA}),
+    "officials:village_registry": (AREA_A, lambda w: {"code": BUMIJAYA}),
+    # village situations (issue 15): empty POSTs redirect to the village page with the reason refused
+    "officials:situations": (OFFICIAL, None),
+    "officials:help_flag_raise": (AREA_A_ACTION, lambda w: {"code": BUMIJAYA}),
+    "officials:help_flag_clear": (AREA_A_ACTION, lambda w: {"code": BUMIJAYA}),
     # designation and assessment
     "products:designation_propose": (AREA_A, lambda w: {"code": BUMIJAYA}),
     "products:designation_list": (OFFICIAL, None),
@@ -119,6 +143,33 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "products:designation_reject": (DINAS_AREA_A, lambda w: {"pk": w["proposal"].pk}),
     "products:designation_end": (DINAS_AREA_A, lambda w: {"pk": w["flagship"].pk}),
     "products:assessment_due": (OFFICIAL, None),
+    # yearly rounds and their decrees (an open round of this year, a decided one with a scanned decree)
+    "products:round_list": (OFFICIAL_READ, None),
+    "products:round_open": (DINAS_ONLY, None),
+    "products:round_detail": (OFFICIAL_READ, lambda w: {"pk": w["open_round"].pk}),
+    "products:round_propose": (OFFICIAL, lambda w: {"pk": w["open_round"].pk}),
+    # GET is refused before the round is looked up; the Dinas's POST closes it
+    "products:round_close": (
+        ("302 403 403 405 405", "302 403 403 302 302"),
+        lambda w: {"pk": w["open_round"].pk},
+    ),
+    "products:round_decide": (DINAS_ONLY, lambda w: {"pk": w["open_round"].pk}),
+    # the attachment (lampiran) lists the whole regency's designations: the Dinas's alone
+    "products:round_attachment": (
+        ("302 403 403 200 200", "302 403 403 405 405"),
+        lambda w: {"pk": w["decided_round"].pk},
+    ),
+    # the signed decree: for the Dinas, and for an officer whose area it designates in
+    "products:round_decree_scan": (
+        ("302 200 404 200 200", "302 405 405 405 405"),
+        lambda w: {"pk": w["decided_round"].pk},
+    ),
+    "products:designation_certificate": (
+        ("302 200 404 200 200", "302 405 405 405 405"),
+        lambda w: {"pk": w["flagship"].pk},
+    ),
+    # the public verification page a certificate's QR code leads to
+    "catalogue:verify": (PUBLIC, lambda w: {"code": w["flagship"].verification_code}),
     # assistance
     "assistance:programme_list": (OFFICIAL, None),
     "assistance:programme_create": (DINAS_ONLY, None),
@@ -129,18 +180,30 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "assistance:visit_create_for_product": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "assistance:visit_create_for_producer": (AREA_A, lambda w: {"pk": w["producer"].pk}),
     "assistance:visit_update": (AREA_A, lambda w: {"pk": w["visit"].pk}),
+    # closing or rescheduling a visit's follow-up: a form; an empty POST answers it with its errors
+    "assistance:visit_follow_up_close": (AREA_A, lambda w: {"pk": w["visit"].pk}),
+    "assistance:visit_follow_up_reschedule": (AREA_A, lambda w: {"pk": w["visit"].pk}),
     "products:deleted_product_list": (OFFICIAL, None),
     "products:product_restore": (AREA_A_ACTION, lambda w: {"pk": w["deleted_product"]}),
     "assistance:outcome_create": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "assistance:product_timeline": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "assistance:village_timeline": (AREA_A, lambda w: {"code": BUMIJAYA}),
     "assistance:overdue": (OFFICIAL, None),
+    # potential exploration and success stories (issue 15, items 2 and 4)
+    "assistance:exploration_villages": (OFFICIAL_READ, None),
+    "assistance:exploration_create": (AREA_A, lambda w: {"code": BUMIJAYA}),
+    "assistance:exploration_detail": (AREA_A_READ, lambda w: {"pk": _exploration(w).pk}),
+    "assistance:exploration_update": (AREA_A, lambda w: {"pk": _exploration(w).pk}),
+    # the product form, pre-filled from the candidate (an empty POST: the form with its errors)
+    "officials:candidate_register": (AREA_A, lambda w: {"pk": _exploration(w).candidates.get().pk}),
+    "assistance:story_list": (OFFICIAL_READ, None),
+    "assistance:story_edit": (AREA_A, lambda w: {"pk": w["flagship"].product_id}),
     # spreadsheets (an officer's export holds their own area only; the import checks every row's area)
-    "spreadsheets:import": (OFFICIAL, None),
+    "officials:import": (OFFICIAL, None),
     # nothing uploaded yet in this session: back to the upload form
-    "spreadsheets:import_preview": (("302 302 302 302 302", "302 302 302 302 302"), None),
-    "spreadsheets:import_template": (OFFICIAL, lambda w: {"kind": "produsen", "fmt": "xlsx"}),
-    "spreadsheets:export": (OFFICIAL, lambda w: {"what": "registri", "fmt": "csv"}),
+    "officials:import_preview": (("302 302 302 302 302", "302 302 302 302 302"), None),
+    "officials:import_template": (OFFICIAL, lambda w: {"kind": "produsen", "fmt": "xlsx"}),
+    "officials:export": (OFFICIAL, lambda w: {"what": "registri", "fmt": "csv"}),
     # Django admin: every admin URL is staff-only; the index and a model's list stand for them all
     "admin:*": (ADMIN_SITE, None),
 }
@@ -197,14 +260,18 @@ def world(officer_a, dinas):
     scan = io.BytesIO()
     Image.new("RGB", (8, 8), "white").save(scan, "PNG")
     scanned_document.scan.save("nib.png", ContentFile(scan.getvalue()))
-    flagship_product = ProductFactory(name="Emping Citerep", village_id="36.04.09.2002")
-    flagship = services.designation_approve(
-        designation=services.designation_propose(product=flagship_product, proposed_by=officer_a, year=2025),
-        decided_by=dinas,
-        decree_number="SK-1",
+    # Citerep's flagship, recorded from its (scanned) decree: a decided round of its own.
+    decree = services.round_record_historical(
+        year=2025,
+        products=[ProductFactory(name="Emping Citerep", village_id="36.04.09.2002")],
+        number="SK-1",
         decree_date=datetime.date(2025, 1, 2),
-        expected_current_id=None,
+        signed_by_name="Bupati",
+        signed_by_title="Bupati Serang",
+        recorded_by=dinas,
+        scan=SimpleUploadedFile("sk.pdf", pdf_bytes(), content_type="application/pdf"),
     )
+    flagship = decree.designations.get()
     proposal = services.designation_propose(product=product, proposed_by=officer_a, year=2026)
     programme = Programme.objects.create(
         name="Kemasan",
@@ -230,7 +297,15 @@ def world(officer_a, dinas):
     visit = MentoringVisit.objects.create(
         product=product, visited_on=datetime.date(2026, 4, 2), officer=officer_a, findings="Kemasan"
     )
+    open_round = services.round_open(year=2026, opened_by=dinas)
+    services.designation_propose(
+        product=ProductFactory(name="Opak Citerep", village_id="36.04.09.2002"),
+        proposed_by=officer_a,
+        round=open_round,
+    )
     return {
+        "open_round": open_round,
+        "decided_round": decree.round,
         "product": product,
         "producer": producer,
         "visit": visit,

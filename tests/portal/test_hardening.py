@@ -112,7 +112,7 @@ def test_with_redis_down_the_portal_keeps_serving(client, settings):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
-    for url in ["/", reverse("catalogue:list"), reverse("villages:village_detail", args=["36.04.09.2009"])]:
+    for url in ["/", reverse("catalogue:list"), reverse("catalogue:village_detail", args=["36.04.09.2009"])]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["X-Cache"] == "miss"  # nothing could be cached: rendered each time
@@ -144,7 +144,7 @@ def test_with_the_database_down_pages_answer_a_friendly_503(client):
 
 def test_any_other_failure_answers_the_500_page_without_details(client):
     client.raise_request_exception = False
-    with mock.patch("ovop_portal.public.Village.objects.in_service_area", side_effect=RuntimeError("boom")):
+    with mock.patch("catalogue.views.Village.objects.in_service_area", side_effect=RuntimeError("boom")):
         response = client.get("/")
     assert response.status_code == 500
     assert "Terjadi kesalahan pada portal" in response.content.decode()

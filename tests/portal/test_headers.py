@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.cache import get_max_age
 
-from ovop_portal.spreadsheets import EXPORTS, IMPORTS
+from officials.spreadsheets import EXPORTS, IMPORTS
 from tests.portal.test_access import (
     EXPECTED,
     PUBLIC,
@@ -37,7 +37,9 @@ PUBLIC_SITE = sorted(
     for name, (expected, _kwargs) in EXPECTED.items()
     if expected in (PUBLIC, PUBLIC_ANY) and name not in SIGN_IN
 )
-NOT_PUBLIC = sorted(name for name in EXPECTED if name not in PUBLIC_SITE and name != "choose_language")
+NOT_PUBLIC = sorted(
+    name for name in EXPECTED if name not in PUBLIC_SITE and name != "catalogue:choose_language"
+)
 
 
 def cache_control(response) -> set[str]:
@@ -94,8 +96,8 @@ def test_public_pages_keep_their_caching_for_an_anonymous_visitor(table, client)
 def test_every_export_and_import_template_is_private_and_never_stored(
     fmt, table, officer_a_client, dinas_client
 ):
-    downloads = [reverse("spreadsheets:export", args=[what, fmt]) for what in EXPORTS] + [
-        reverse("spreadsheets:import_template", args=[kind, fmt]) for kind in IMPORTS
+    downloads = [reverse("officials:export", args=[what, fmt]) for what in EXPORTS] + [
+        reverse("officials:import_template", args=[kind, fmt]) for kind in IMPORTS
     ]
     for http in (officer_a_client, dinas_client):
         for url in downloads:

@@ -263,7 +263,7 @@ def test_designation_proposal_and_approval_appear_in_the_villages_history_with_w
     first = approve(propose(ProductFactory(name="Gerabah"), officer_a), dinas)
     approve(propose(ProductFactory(name="Golok"), officer_a), dinas, expected=first.pk)
 
-    response = officer_a_client.get(reverse("products:village_registry", args=[BUMIJAYA]))
+    response = officer_a_client.get(reverse("officials:village_registry", args=[BUMIJAYA]))
     entries = response.context["change_history"].entries
     summary = [(e.who, e.kind_label, e.subject) for e in entries]
     assert summary == [
@@ -361,7 +361,7 @@ def test_an_officer_of_another_kecamatan_still_gets_404_for_pages_with_a_history
     for url in (
         product.get_absolute_url(),
         producer.get_absolute_url(),
-        reverse("products:village_registry", args=[BUMIJAYA]),
+        reverse("officials:village_registry", args=[BUMIJAYA]),
     ):
         assert officer_b_client.get(url).status_code == 404, url
 

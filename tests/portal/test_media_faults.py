@@ -74,7 +74,7 @@ def upload_paths() -> dict:
     legality = {"kind": "spp_irt", "number": "P-IRT 1", "issued_on": "2024-01-01", "expires_on": ""}
     return {
         "photo_add": lambda w: (
-            reverse("products:photo_add", args=[w["product"].pk]),
+            reverse("officials:photo_add", args=[w["product"].pk]),
             {"caption": "Kendi", "image": SimpleUploadedFile("kendi.jpg", jpeg())},
         ),
         "product_create": lambda w: (
@@ -148,6 +148,22 @@ def test_a_disk_that_fills_after_some_renditions_are_written_leaves_none_of_them
     assert all_files(settings) == files_before
 
 
+
+def test_a_failed_photo_upload_shows_the_whole_product_page_again_with_its_assistance(
+    officer_a_client, world, disk_fills, dinas
+):
+    """The product page is composed in one place (officials.views._product_page): a failed upload
+    re-renders it with its assistance too, not a page that says no assistance exists."""
+    from tests.factories import DeliveryFactory
+
+    DeliveryFactory(product=world["product"], description="Tungku pembakaran")
+    url, data = upload_paths()["photo_add"](world)
+    disk_fills(on_write=1)
+    html = officer_a_client.post(url, data).content.decode()
+    assert FULL_DISK_MESSAGE in html
+    assert "Tungku pembakaran" in html
+    assert "Belum ada bantuan, kunjungan atau capaian tercatat." not in html
+
 def test_after_a_full_disk_the_same_form_can_be_sent_again(officer_a_client, world, disk_fills, monkeypatch):
     url, data = upload_paths()["product_create"](world)
     disk_fills(on_write=1)
@@ -189,7 +205,7 @@ def test_sweep_media_removes_old_orphans_only_and_is_idempotent(officer_a_client
     product = ProductFactory()
     assert (
         officer_a_client.post(
-            reverse("products:photo_add", args=[product.pk]), {"image": SimpleUploadedFile("k.jpg", jpeg())}
+            reverse("officials:photo_add", args=[product.pk]), {"image": SimpleUploadedFile("k.jpg", jpeg())}
         ).status_code
         == 302
     )

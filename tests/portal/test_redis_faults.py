@@ -17,7 +17,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.urls import reverse
 
-from ovop_portal import cache as page_cache
+from core import caching as page_cache
 from tests.factories import ProductFactory
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -254,7 +254,7 @@ def test_once_the_breaker_opens_pages_answer_without_asking_redis(
     client, own_redis, redis_cache, redis_calls, outage
 ):
     product = ProductFactory(name="Gerabah")
-    pages = [product.get_public_url(), reverse("catalogue:list"), reverse("home")]
+    pages = [product.get_public_url(), reverse("catalogue:list"), reverse("catalogue:home")]
     for url in pages:
         client.get(url)
     own_redis.stop() if outage == "stopped" else own_redis.hang()

@@ -35,14 +35,14 @@ def catalogue_names(client) -> set[str]:
 def test_a_regency_deployment_serves_its_regency_only(client, two_regencies):
     assert catalogue_names(client) == {"Gerabah Bumijaya"}
     assert not Village.objects.in_service_area().filter(code=MENTOK_VILLAGE).exists()
-    assert client.get(reverse("villages:village_detail", args=[MENTOK_VILLAGE])).status_code == 404
+    assert client.get(reverse("catalogue:village_detail", args=[MENTOK_VILLAGE])).status_code == 404
 
 
 def test_a_province_deployment_serves_the_province(client, settings, two_regencies):
     settings.OVOP_AREA_CODE = "19"
     assert catalogue_names(client) == {"Kerupuk Mentok"}
     assert set(District.objects.in_service_area().values_list("regency_id", flat=True)) == {"19.05"}
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("catalogue:home")).content.decode()
     assert "OVOP Kepulauan Bangka Belitung" in page
 
 
@@ -51,7 +51,7 @@ def test_a_national_deployment_serves_every_region(client, settings, two_regenci
     assert catalogue_names(client) == {"Gerabah Bumijaya", "Kerupuk Mentok"}
     assert Village.objects.in_service_area().count() == Village.objects.count()
     assert Product.objects.public().count() == 2
-    assert "OVOP Indonesia" in client.get(reverse("home")).content.decode()
+    assert "OVOP Indonesia" in client.get(reverse("catalogue:home")).content.decode()
 
 
 def test_the_national_dashboard_and_registry_export_cover_every_village(
@@ -61,7 +61,7 @@ def test_the_national_dashboard_and_registry_export_cover_every_village(
     client.force_login(dinas)
     coverage = client.get(reverse("officials:dashboard")).context["coverage"]
     assert coverage["total"]["all"] == Village.objects.count()
-    export = client.get(reverse("spreadsheets:export", args=["registri", "csv"]))
+    export = client.get(reverse("officials:export", args=["registri", "csv"]))
     assert export.status_code == 200
     assert "registri-desa-ID-" in export["Content-Disposition"]
     lines = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()

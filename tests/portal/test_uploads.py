@@ -1,5 +1,5 @@
 """A failed upload or import leaves nothing behind: no row, no file in MEDIA_ROOT, nothing in the
-folders uploads pass through (Django's spool for large uploads), no held import (products.HeldUpload).
+folders uploads pass through (Django's spool for large uploads), no held import (officials.models.HeldUpload).
 
 Every form with a file field is driven with bad files while its other fields are right, so the file is
 what is refused; then the failures that come later, once a file is already written: a database write
@@ -20,11 +20,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from products.models import HeldUpload, LegalityDocument, Producer
+from officials.models import HeldUpload
+from products.models import LegalityDocument, Producer
 from tests.factories import ProducerFactory, ProductFactory
+from tests.officials.test_spreadsheets import PRODUCER_HEADERS, producer_row, xlsx_bytes
 from tests.portal.test_hostile_input import budget, seeded, snapshot
 from tests.portal.test_private_files import pdf_bytes
-from tests.portal.test_spreadsheets import PRODUCER_HEADERS, producer_row, xlsx_bytes
 from tests.products.test_views import product_data
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,6 @@ def _folders(settings, tmp_path):
     """Every folder a file may land in belongs to the test, to be listed before and after."""
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "spool")
     (tmp_path / "spool").mkdir()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def files(settings) -> set[str]:
@@ -100,7 +100,7 @@ def upload_forms(world) -> dict:
     legality = {"kind": "spp_irt", "number": "P-IRT 123", "issued_on": "2024-01-01", "expires_on": ""}
     visit = {"visited_on": today, "findings": "Tungku dipakai penuh"}
     return {
-        "photo_add": (reverse("products:photo_add", args=[product.pk]), {"caption": "Kendi"}, "image"),
+        "photo_add": (reverse("officials:photo_add", args=[product.pk]), {"caption": "Kendi"}, "image"),
         "product_create": (reverse("products:product_create"), product_data(name="Baru"), "photo-image"),
         "legality_product": (
             reverse("products:legality_add_to_product", args=[product.pk]),
@@ -243,7 +243,7 @@ def test_a_database_write_failing_after_the_file_is_stored_leaves_no_file(
 
 
 def import_file(client, data: bytes, name: str = "produsen.xlsx", kind: str = "produsen"):
-    return client.post(reverse("spreadsheets:import"), {"kind": kind, "file": SimpleUploadedFile(name, data)})
+    return client.post(reverse("officials:import"), {"kind": kind, "file": SimpleUploadedFile(name, data)})
 
 
 @pytest.mark.parametrize(
@@ -299,7 +299,7 @@ def test_an_import_with_a_bad_row_writes_nothing_and_its_file_stays_only_for_its
     assert response.status_code == 302
     ref = response["Location"].split("ref=")[1]
     before = snapshot()
-    confirmed = dinas_client.post(reverse("spreadsheets:import_preview"), {"ref": ref})
+    confirmed = dinas_client.post(reverse("officials:import_preview"), {"ref": ref})
     assert confirmed.status_code == 400
     assert snapshot() == before
     assert held_imports(settings) == {ref}  # kept for another look
@@ -320,7 +320,7 @@ def test_an_import_failing_half_way_through_writes_nothing(dinas_client, setting
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(history_insert_fails):
-        response = dinas_client.post(reverse("spreadsheets:import_preview"), {"ref": ref})
+        response = dinas_client.post(reverse("officials:import_preview"), {"ref": ref})
     assert inserted == ["products_producer", "products_historicalproducer"]
     assert response.status_code == 400
     assert "Tidak ada yang disimpan" in response.content.decode()
@@ -331,14 +331,14 @@ def test_a_successful_import_leaves_no_file_behind(dinas_client, settings):
     response = import_file(dinas_client, xlsx_bytes([PRODUCER_HEADERS, producer_row()]))
     ref = response["Location"].split("ref=")[1]
     assert held_imports(settings) == {ref}
-    assert dinas_client.post(reverse("spreadsheets:import_preview"), {"ref": ref}).status_code == 302
+    assert dinas_client.post(reverse("officials:import_preview"), {"ref": ref}).status_code == 302
     assert Producer.objects.count() == 1
     assert held_imports(settings) == set()
 
 
 def test_a_database_failing_while_an_upload_is_held_leaves_nothing_held(dinas_client, settings):
     def held_insert_fails(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("INSERT") and '"products_heldupload"' in sql:
+        if sql.lstrip().upper().startswith("INSERT") and '"officials_heldupload"' in sql:
             raise OperationalError("could not extend file: No space left on device")
         return execute(sql, params, many, context)
 

@@ -47,3 +47,25 @@ def test_an_admin_assigns_a_kecamatan_to_an_officer_in_the_user_admin(admin_clie
     response = admin_client.get(reverse("admin:auth_user_change", args=[officer_a.pk]))
     assert response.status_code == 200
     assert "Ciruas" in response.content.decode()
+
+
+def test_the_admin_takes_amounts_as_the_officials_forms_do(admin_client):
+    """Rupiah typed with separators is read by the one parser (core.money), on every money field of
+    the admin; a malformed amount is refused with the forms' message."""
+    from assistance.models import Programme
+    from tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(budget=1_000_000)
+    url = reverse("admin:assistance_programme_change", args=[programme.pk])
+    page = admin_client.get(url)
+    assert 'value="1.000.000"' in page.content.decode()
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data.update({"budget": "2.500.000", "deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    programme.refresh_from_db()
+    assert programme.budget == 2_500_000
+    data["budget"] = "2,5 juta"
+    assert admin_client.post(url, data).status_code == 200

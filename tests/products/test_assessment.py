@@ -4,8 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core.errors import Refused
 from products import services
-from products.models import Assessment, AssessmentCriterion, add_months, due_for_assessment, stars_for
+from products.models import Assessment, AssessmentCriterion, add_months, stars_for
 from tests.factories import KRAMATWATU_VILLAGE, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_recording_an_assessment_computes_total_and_stars(dinas):
 def test_a_score_outside_its_range_is_refused_and_nothing_is_written(dinas):
     points = full_marks()
     points[next(iter(points))] += 1
-    with pytest.raises(services.WorkflowError, match="harus antara 0 dan"):
+    with pytest.raises(Refused, match="harus antara 0 dan"):
         services.assessment_record(product=ProductFactory(), assessor=dinas, assessed_on=TODAY, points=points)
     assert not Assessment.objects.exists()
 
@@ -103,7 +104,7 @@ def test_due_list_has_missing_and_old_assessments_but_not_recent_ones_or_drafts(
         services.assessment_record(product=product, assessor=dinas, assessed_on=day, points=full_marks())
     from products.models import Product
 
-    due = due_for_assessment(Product.objects.all(), on=TODAY)
+    due = Product.objects.due_for_assessment(on=TODAY)
     assert {p.name for p in due} == {"Belum pernah", "Lama"}
     assert never in due
 

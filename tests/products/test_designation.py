@@ -5,9 +5,18 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from core.errors import Refused
 from products import services
-from products.models import Designation, VillageStatus, with_ovop_status
-from tests.factories import BUMIJAYA, KRAMATWATU_VILLAGE, ProductFactory, make_dinas
+from products.models import Designation, VillageStatus
+from products.selectors import with_ovop_status
+from tests.factories import (
+    BUMIJAYA,
+    KRAMATWATU_VILLAGE,
+    DesignationFactory,
+    ProductFactory,
+    approval_data,
+    make_dinas,
+)
 from villages.models import Village
 
 DECREE_DATE = datetime.date(2026, 3, 2)
@@ -122,7 +131,7 @@ def test_approving_against_a_flagship_that_changed_meanwhile_is_refused_and_writ
     gerabah, batik, golok = ProductFactory(), ProductFactory(), ProductFactory()
     batik_proposal, golok_proposal = propose(batik, officer_a), propose(golok, officer_a)
     approve(propose(gerabah, officer_a), dinas)  # someone else designated gerabah meanwhile
-    with pytest.raises(services.WorkflowError, match="baru saja berubah"):
+    with pytest.raises(Refused, match="baru saja berubah"):
         approve(batik_proposal, dinas, expected=None)
     batik_proposal.refresh_from_db()
     assert batik_proposal.status == "proposed"
@@ -131,12 +140,12 @@ def test_approving_against_a_flagship_that_changed_meanwhile_is_refused_and_writ
 
 
 @pytest.mark.django_db
-def test_a_decided_proposal_cannot_be_decided_again(officer_a, dinas):
-    proposal = propose(ProductFactory(), officer_a)
+def test_a_decided_proposal_cannot_be_decided_again(dinas):
+    proposal = DesignationFactory()
     services.designation_reject(designation=proposal, decided_by=dinas, reason="Belum siap")
-    with pytest.raises(services.WorkflowError, match="sudah diputuskan"):
+    with pytest.raises(Refused, match="sudah diputuskan"):
         approve(proposal, dinas)
-    with pytest.raises(services.WorkflowError, match="sudah diputuskan"):
+    with pytest.raises(Refused, match="sudah diputuskan"):
         services.designation_reject(designation=proposal, decided_by=dinas, reason="lagi")
 
 
@@ -144,7 +153,7 @@ def test_a_decided_proposal_cannot_be_decided_again(officer_a, dinas):
 def test_the_same_product_cannot_be_proposed_twice_while_waiting(officer_a):
     product = ProductFactory()
     propose(product, officer_a)
-    with pytest.raises(services.WorkflowError, match="sudah diusulkan"):
+    with pytest.raises(Refused, match="sudah diusulkan"):
         propose(product, officer_a)
 
 
@@ -168,7 +177,7 @@ def test_officer_proposes_and_dinas_approves_with_a_decree_through_the_pages(off
     assert "belum memiliki produk unggulan" in form_page.content.decode()
     response = dinas_client.post(
         reverse("products:designation_approve", args=[proposal.pk]),
-        {"decree_number": "500/Kep.45-Huk/2026", "decree_date": "2026-03-02", "expected_current": ""},
+        approval_data(decree_number="500/Kep.45-Huk/2026"),
     )
     assert response.status_code == 302
     proposal.refresh_from_db()
@@ -177,20 +186,18 @@ def test_officer_proposes_and_dinas_approves_with_a_decree_through_the_pages(off
         "500/Kep.45-Huk/2026",
         "dinas",
     )
-    page = officer_a_client.get(reverse("products:village_registry", args=[BUMIJAYA])).content.decode()
+    page = officer_a_client.get(reverse("officials:village_registry", args=[BUMIJAYA])).content.decode()
     assert "500/Kep.45-Huk/2026" in page
     assert "Riwayat penetapan" in page
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("expected_current", ["abc", "1.5", "\x00"])
-def test_a_tampered_hidden_field_of_the_approval_is_explained_on_the_form(
-    officer_a, dinas_client, expected_current
-):
-    proposal = propose(ProductFactory(), officer_a)
+def test_a_tampered_hidden_field_of_the_approval_is_explained_on_the_form(dinas_client, expected_current):
+    proposal = DesignationFactory()
     response = dinas_client.post(
         reverse("products:designation_approve", args=[proposal.pk]),
-        {"decree_number": "SK-1", "decree_date": "2026-03-02", "expected_current": expected_current},
+        approval_data(expected_current=expected_current),
     )
     assert response.status_code == 200
     assert "Formulir ini tidak sesuai lagi dengan halamannya" in response.content.decode()
@@ -199,8 +206,8 @@ def test_a_tampered_hidden_field_of_the_approval_is_explained_on_the_form(
 
 
 @pytest.mark.django_db
-def test_an_officer_cannot_approve_reject_or_end(officer_a_client, officer_a):
-    proposal = propose(ProductFactory(), officer_a)
+def test_an_officer_cannot_approve_reject_or_end(officer_a_client):
+    proposal = DesignationFactory()
     for name in ("designation_approve", "designation_reject", "designation_end"):
         url = reverse(f"products:{name}", args=[proposal.pk])
         assert officer_a_client.get(url).status_code == 403
@@ -242,8 +249,8 @@ def test_a_product_of_another_village_cannot_be_forged_into_a_proposal(officer_a
         ({"decree_number": "SK-1", "decree_date": "kemarin"}, "Masukkan tanggal yang valid"),
     ],
 )
-def test_an_approval_without_a_valid_decree_is_refused(dinas_client, officer_a, data, message):
-    proposal = propose(ProductFactory(), officer_a)
+def test_an_approval_without_a_valid_decree_is_refused(dinas_client, data, message):
+    proposal = DesignationFactory()
     response = dinas_client.post(reverse("products:designation_approve", args=[proposal.pk]), data)
     assert message in response.content.decode()
     proposal.refresh_from_db()
@@ -251,8 +258,8 @@ def test_an_approval_without_a_valid_decree_is_refused(dinas_client, officer_a, 
 
 
 @pytest.mark.django_db
-def test_a_rejection_needs_a_reason_and_records_who_and_when(dinas_client, officer_a):
-    proposal = propose(ProductFactory(), officer_a)
+def test_a_rejection_needs_a_reason_and_records_who_and_when(dinas_client):
+    proposal = DesignationFactory()
     url = reverse("products:designation_reject", args=[proposal.pk])
     assert "tidak boleh kosong" in dinas_client.post(url, {"reason": ""}).content.decode()
     dinas_client.post(url, {"reason": "Bahan baku dari luar desa"})
@@ -266,12 +273,12 @@ def test_a_rejection_needs_a_reason_and_records_who_and_when(dinas_client, offic
 
 
 @pytest.mark.django_db
-def test_a_stale_approval_page_answers_with_a_message_not_an_error(dinas_client, officer_a, dinas):
-    first, second = propose(ProductFactory(), officer_a), propose(ProductFactory(), officer_a)
+def test_a_stale_approval_page_answers_with_a_message_not_an_error(dinas_client, dinas):
+    first, second = DesignationFactory.create_batch(2)
     approve(first, dinas)  # another official, while this one had the form open showing no flagship
     response = dinas_client.post(
         reverse("products:designation_approve", args=[second.pk]),
-        {"decree_number": "SK-9", "decree_date": "2026-03-02", "expected_current": ""},
+        approval_data(),
         follow=True,
     )
     assert response.status_code == 200
@@ -280,12 +287,10 @@ def test_a_stale_approval_page_answers_with_a_message_not_an_error(dinas_client,
 
 
 @pytest.mark.django_db
-def test_village_list_counts_per_status_and_filters(
-    dinas_client, officer_a, dinas, django_assert_num_queries
-):
-    approve(propose(ProductFactory(), officer_a), dinas)  # Bumijaya designated
+def test_village_list_counts_per_status_and_filters(dinas_client, django_assert_num_queries):
+    DesignationFactory(approved=True)  # Bumijaya designated
     ProductFactory(village_id="36.04.09.2002")  # Citerep has products
-    propose(ProductFactory(village_id=KRAMATWATU_VILLAGE), officer_a)  # Kramatwatu proposed
+    DesignationFactory(product__village_id=KRAMATWATU_VILLAGE)  # Kramatwatu proposed
     url = reverse("products:village_list")
     with django_assert_num_queries(8):
         # 1 session, 2 user, 3 groups, 4 counts per kecamatan and status, 5 kecamatan choices,
@@ -308,9 +313,9 @@ def test_an_officer_sees_the_counts_of_their_kecamatan_only(officer_a_client):
 
 
 @pytest.mark.django_db
-def test_admin_cannot_save_a_second_approved_flagship(admin_client, officer_a, dinas):
-    approve(propose(ProductFactory(), officer_a), dinas)
-    other = propose(ProductFactory(), officer_a)
+def test_admin_cannot_save_a_second_approved_flagship(admin_client):
+    DesignationFactory(approved=True)
+    other = DesignationFactory()
     response = admin_client.post(
         reverse("admin:products_designation_change", args=[other.pk]),
         {
@@ -350,7 +355,7 @@ def test_two_officials_approving_at_once_exactly_one_wins(regions):
                 Designation.objects.get(pk=proposals[index].pk), user, number=f"SK-{index}", expected=None
             )
             results[index] = "approved"
-        except services.WorkflowError as refusal:
+        except Refused as refusal:
             results[index] = refusal.message
         finally:
             connection.close()

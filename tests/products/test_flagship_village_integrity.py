@@ -15,10 +15,12 @@ from django.db import connection, connections
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core.errors import Refused
 from products import services
-from products.models import Designation, Product, VillageStatus, with_ovop_status
+from products.models import Designation, Product, VillageStatus
 from products.resources import ProductResource
-from tests.factories import BUMIJAYA, CIRUAS, ProductFactory, make_officer
+from products.selectors import with_ovop_status
+from tests.factories import BUMIJAYA, CIRUAS, DesignationFactory, ProductFactory, approval_data, make_officer
 from villages.models import Village
 
 DECREE_DATE = datetime.date(2026, 3, 2)
@@ -38,7 +40,7 @@ def products_file(*rows: dict) -> bytes:
 def preview(client, data: bytes):
     """Upload a products file and follow to its preview; returns (preview response, reference)."""
     response = client.post(
-        reverse("spreadsheets:import"),
+        reverse("officials:import"),
         {"kind": "produk", "file": SimpleUploadedFile("produk.xlsx", data)},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -46,7 +48,7 @@ def preview(client, data: bytes):
 
 
 def confirm(client, ref: str):
-    return client.post(reverse("spreadsheets:import_preview"), {"ref": ref})
+    return client.post(reverse("officials:import_preview"), {"ref": ref})
 
 
 def other_ciruas_village() -> Village:
@@ -83,17 +85,15 @@ def product_form_data(client, product: Product, **overrides) -> dict:
 
 
 @pytest.fixture
-def flagship(db, officer_a, dinas) -> Product:
-    product = ProductFactory(name="Gerabah Bumijaya")
-    approve(propose(product, officer_a), dinas)
-    return product
+def flagship(db) -> Product:
+    return DesignationFactory(
+        approved=True, product__name="Gerabah Bumijaya", decree_number="SK-7/2026"
+    ).product
 
 
 @pytest.fixture
-def proposed(db, officer_a) -> Product:
-    product = ProductFactory(name="Emping Usulan")
-    propose(product, officer_a)
-    return product
+def proposed(db) -> Product:
+    return DesignationFactory(product__name="Emping Usulan").product
 
 
 # --- the product form ---------------------------------------------------------------------------------
@@ -280,7 +280,7 @@ def test_approving_a_proposal_whose_product_was_moved_behind_the_services_back_i
     Product.objects.filter(pk=proposed.pk).update(village=target)  # bypasses save() and clean()
     designation = proposed.designations.get()
 
-    with pytest.raises(services.WorkflowError) as refusal:
+    with pytest.raises(Refused) as refusal:
         approve(designation, dinas)
 
     assert "kini tercatat di desa lain, bukan di Desa Bumijaya yang diusulkan" in refusal.value.message
@@ -296,7 +296,7 @@ def test_the_approve_page_shows_the_refusal_of_a_moved_product(dinas_client, pro
 
     response = dinas_client.post(
         reverse("products:designation_approve", args=[designation.pk]),
-        {"decree_number": "SK-9", "decree_date": "2026-03-02", "expected_current": ""},
+        approval_data(),
         follow=True,
     )
 
@@ -310,8 +310,8 @@ def test_the_approve_page_shows_the_refusal_of_a_moved_product(dinas_client, pro
 
 @pytest.mark.django_db
 def test_public_pages_still_show_a_flagship_in_its_own_village(client, flagship):
-    home = client.get(reverse("home"))
-    village_page = client.get(reverse("villages:village_detail", args=[BUMIJAYA]))
+    home = client.get(reverse("catalogue:home"))
+    village_page = client.get(reverse("catalogue:village_detail", args=[BUMIJAYA]))
     map_page = client.get(reverse("catalogue:map"))
 
     assert home.context["flagship_count"] == 1
@@ -325,10 +325,10 @@ def test_public_pages_never_show_a_moved_flagship_as_the_other_villages_flagship
     target = other_ciruas_village()
     Product.objects.filter(pk=flagship.pk).update(village=target)  # forced: every guard bypassed
 
-    home = client.get(reverse("home"))
-    target_page = client.get(reverse("villages:village_detail", args=[target.code]))
-    old_page = client.get(reverse("villages:village_detail", args=[BUMIJAYA]))
-    district = client.get(reverse("villages:district_detail", args=[CIRUAS]))
+    home = client.get(reverse("catalogue:home"))
+    target_page = client.get(reverse("catalogue:village_detail", args=[target.code]))
+    old_page = client.get(reverse("catalogue:village_detail", args=[BUMIJAYA]))
+    district = client.get(reverse("catalogue:district_detail", args=[CIRUAS]))
     map_page = client.get(reverse("catalogue:map"))
     catalogue = client.get(reverse("catalogue:list"), {"jenis": "unggulan"})
     product_page = client.get(reverse("catalogue:product", args=[flagship.slug]))
@@ -392,7 +392,7 @@ def test_a_proposal_made_while_the_product_is_being_moved_waits_and_is_refused(r
         try:
             stale = Product.objects.get(pk=product.pk)  # still in Bumijaya, as the officer saw it
             outcome["proposed"] = propose(stale, officer)
-        except services.WorkflowError as refusal:
+        except Refused as refusal:
             outcome["refused"] = refusal.message
         finally:
             connections["default"].close()

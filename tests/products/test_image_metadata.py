@@ -13,8 +13,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 
 from assistance.models import VisitPhoto
 from products.models import Product, ProductPhoto
-from tests.factories import ProductFactory
-from tests.products.test_views import product_data
+from tests.factories import ProductFactory, product_data, visit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +123,7 @@ def test_a_product_photos_renditions_keep_no_metadata(officer_a_client, kind):
     name, make = UPLOADS[kind]
     product = ProductFactory()
     response = officer_a_client.post(
-        reverse("products:photo_add", args=[product.pk]), {"image": SimpleUploadedFile(name, make())}
+        reverse("officials:photo_add", args=[product.pk]), {"image": SimpleUploadedFile(name, make())}
     )
     assert response.status_code == 302
     photo = ProductPhoto.objects.get()
@@ -149,11 +148,7 @@ def test_a_visit_photos_renditions_keep_no_metadata(officer_a_client, kind):
     product = ProductFactory()
     response = officer_a_client.post(
         reverse("assistance:visit_create_for_product", args=[product.pk]),
-        {
-            "visited_on": timezone.localdate().isoformat(),
-            "findings": "Tungku dipakai penuh",
-            "photos": [SimpleUploadedFile(name, make())],
-        },
+        visit_data(visited_on=timezone.localdate().isoformat(), photos=[SimpleUploadedFile(name, make())]),
     )
     assert response.status_code == 302
     photo = VisitPhoto.objects.get()
@@ -165,7 +160,7 @@ def test_colours_of_a_photo_with_a_profile_are_kept_when_the_profile_is_dropped(
     """The profile is applied to the pixels (sRGB), then dropped: the colours do not shift."""
     product = ProductFactory()
     response = officer_a_client.post(
-        reverse("products:photo_add", args=[product.pk]),
+        reverse("officials:photo_add", args=[product.pk]),
         {"image": SimpleUploadedFile("kendi.jpg", jpeg_with_everything())},
     )
     assert response.status_code == 302

@@ -63,7 +63,7 @@ def sheet(resource_class, *rows: dict) -> bytes:
 
 def preview(client, kind: str, data: bytes):
     response = client.post(
-        reverse("spreadsheets:import"), {"kind": kind, "file": SimpleUploadedFile("data.xlsx", data)}
+        reverse("officials:import"), {"kind": kind, "file": SimpleUploadedFile("data.xlsx", data)}
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return client.get(response.url), response.url.split("ref=")[1]
@@ -136,7 +136,7 @@ def test_a_producer_import_neither_names_nor_updates_a_producer_of_another_kecam
 
     assert page.context["report"].errors == [(2, "NIB", str(NIB_HELD_ELSEWHERE))]
     assert_nothing_of(holder, page.content.decode())
-    confirmed = officer_b_client.post(reverse("spreadsheets:import_preview"), {"ref": ref})
+    confirmed = officer_b_client.post(reverse("officials:import_preview"), {"ref": ref})
     assert confirmed.status_code == 400
     assert_nothing_of(holder, confirmed.content.decode())
     assert list(Producer.objects.all()) == [holder]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from products.models import ProductPhoto
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, product_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def jpeg_with_gps() -> bytes:
 
 def upload(client, product, name, content, content_type="image/jpeg", **extra):
     return client.post(
-        reverse("products:photo_add", args=[product.pk]),
+        reverse("officials:photo_add", args=[product.pk]),
         {"image": SimpleUploadedFile(name, content, content_type=content_type), "caption": "Kendi", **extra},
     )
 
@@ -160,8 +160,6 @@ def test_an_officer_cannot_upload_to_another_kecamatans_product(officer_b_client
 
 
 def test_a_new_product_can_come_with_its_cover_photo(officer_a_client):
-    from tests.products.test_views import product_data
-
     data = product_data()
     data["photo-image"] = SimpleUploadedFile("kendi.jpg", image_bytes("JPEG", size=(900, 600)), "image/jpeg")
     data["photo-caption"] = "Kendi bakar"
@@ -173,7 +171,6 @@ def test_a_new_product_can_come_with_its_cover_photo(officer_a_client):
 
 def test_a_bad_cover_photo_keeps_the_new_product_unsaved(officer_a_client, settings):
     from products.models import Product
-    from tests.products.test_views import product_data
 
     data = product_data()
     data["photo-image"] = SimpleUploadedFile("kendi.jpg", b"not an image", "image/jpeg")

@@ -12,6 +12,9 @@ from tests.factories import (
     ProducerFactory,
     ProductFactory,
     UserFactory,
+    legality_data,
+    producer_data,
+    product_data,
 )
 from tests.portal.test_private_files import pdf_bytes
 
@@ -22,47 +25,6 @@ def today() -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate()
-
-
-def product_data(**overrides) -> dict:
-    from products.models import Category
-
-    data = {
-        "name": "Gerabah Hias",
-        "village": BUMIJAYA,
-        "category": Category.objects.get(slug="kerajinan").pk,
-        "status": "published",
-        "story": "Dibentuk dengan tangan.",
-        "raw_materials": "Tanah liat",
-        "price_min": "15.000",
-        "price_max": "Rp 150.000",
-        "price_unit": "per buah",
-        "monthly_capacity": "500",
-        "capacity_unit": "buah",
-        "market_reach": "nasional",
-        "markets": "Jakarta",
-    }
-    data.update(overrides)
-    return data
-
-
-def producer_data(**overrides) -> dict:
-    data = {
-        "business_name": "Gerabah Ibu Sari",
-        "owner_name": "Sari",
-        "kind": "perorangan",
-        "village": BUMIJAYA,
-        "address": "Kampung Bumijaya",
-        "whatsapp": "0812-3456-7890",
-        "contact_consent": "on",
-        "nib": "1234 5678 90123",
-        "workers": "4",
-        "year_started": "2010",
-        "latitude": "",
-        "longitude": "",
-    }
-    data.update(overrides)
-    return data
 
 
 # --- who may open the officials' pages -------------------------------------------------------
@@ -111,17 +73,17 @@ def test_an_officer_gets_404_for_every_page_of_another_kecamatans_objects(office
     producer = ProducerFactory()
     document = LegalityDocumentFactory(product=product)
     urls = [
-        reverse("products:product_detail", args=[product.pk]),
+        reverse("officials:product_detail", args=[product.pk]),
         reverse("products:product_update", args=[product.pk]),
         reverse("products:product_delete", args=[product.pk]),
         reverse("products:legality_add_to_product", args=[product.pk]),
-        reverse("products:producer_detail", args=[producer.pk]),
+        reverse("officials:producer_detail", args=[producer.pk]),
         reverse("products:producer_update", args=[producer.pk]),
         reverse("products:producer_delete", args=[producer.pk]),
         reverse("products:legality_add_to_producer", args=[producer.pk]),
         reverse("products:legality_update", args=[document.pk]),
         reverse("products:legality_delete", args=[document.pk]),
-        reverse("products:village_registry", args=[BUMIJAYA]),
+        reverse("officials:village_registry", args=[BUMIJAYA]),
     ]
     for url in urls:
         assert officer_b_client.get(url).status_code == 404, url
@@ -187,13 +149,7 @@ def test_an_officer_registers_a_producer_a_product_and_a_halal_certificate(offic
     scan = SimpleUploadedFile("halal.pdf", pdf_bytes("sertifikat"), content_type="application/pdf")
     response = officer_a_client.post(
         reverse("products:legality_add_to_product", args=[product.pk]),
-        {
-            "kind": "halal",
-            "number": "ID36110000123450124",
-            "issued_on": "2025-03-01",
-            "expires_on": "",
-            "scan": scan,
-        },
+        legality_data(kind="halal", number="ID36110000123450124", issued_on="2025-03-01", scan=scan),
     )
     assert response.status_code == 302
     document = product.legality_documents.get()
@@ -264,8 +220,9 @@ def test_bad_product_input_is_answered_in_indonesian(officer_a_client, overrides
 )
 def test_bad_legality_input_is_refused(officer_a_client, data, message):
     product = ProductFactory()
-    payload = {"number": "X-1", "issued_on": "2025-01-01", "expires_on": "", **data}
-    response = officer_a_client.post(reverse("products:legality_add_to_product", args=[product.pk]), payload)
+    response = officer_a_client.post(
+        reverse("products:legality_add_to_product", args=[product.pk]), legality_data(**data)
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not LegalityDocument.objects.exists()
@@ -277,13 +234,10 @@ def test_bad_legality_input_is_refused(officer_a_client, data, message):
 )
 def test_a_scan_that_is_not_a_pdf_or_image_is_refused(officer_a_client, name, content):
     product = ProductFactory()
-    payload = {
-        "kind": "spp_irt",
-        "number": "X-1",
-        "issued_on": "2025-01-01",
-        "scan": SimpleUploadedFile(name, content),
-    }
-    response = officer_a_client.post(reverse("products:legality_add_to_product", args=[product.pk]), payload)
+    response = officer_a_client.post(
+        reverse("products:legality_add_to_product", args=[product.pk]),
+        legality_data(scan=SimpleUploadedFile(name, content)),
+    )
     assert "Pindaian harus berkas PDF, JPEG atau PNG" in response.content.decode()
     assert not LegalityDocument.objects.exists()
 
@@ -311,12 +265,7 @@ def test_a_scan_stored_before_a_failed_write_is_removed(officer_a_client, settin
     with connection.execute_wrapper(refuse_documents):
         response = officer_a_client.post(
             reverse("products:legality_add_to_product", args=[product.pk]),
-            {
-                "kind": "spp_irt",
-                "number": "X-1",
-                "issued_on": "2025-01-01",
-                "scan": SimpleUploadedFile("izin.pdf", pdf_bytes()),
-            },
+            legality_data(scan=SimpleUploadedFile("izin.pdf", pdf_bytes())),
         )
     assert response.status_code == 503
     assert not LegalityDocument.objects.exists()
@@ -433,10 +382,12 @@ def test_producer_list_query_count_is_fixed(dinas_client, django_assert_num_quer
 def test_village_registry_query_count_is_fixed(officer_a_client, django_assert_num_queries, legality_mix):
     for product in Product.objects.filter(village_id=BUMIJAYA):
         product.producers.add(ProducerFactory())
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(18):
         # 1 session, 2 user, 3 groups, 4 officer areas, 5 the village, 6 its designations with their
-        # products and people, 7 its designations' change history (core.history), 8 the served
-        # regency (header), 9 products with category, 10 their legality documents, 11 their producers,
-        # 12 the village's producers, 13 their legality documents, 14 deliveries to the village with
-        # programme and product
-        officer_a_client.get(reverse("products:village_registry", args=[BUMIJAYA]))
+        # products and people, 7 its designations' change history (core.history), 8 its situation's
+        # flagship (none here: a flagship village reads 3 more, for its needs-help signals), 9 the
+        # village with its situation and open flag, 10 the help its situation calls for, 11 the
+        # served regency (header), 12 products with category, 13 their legality documents, 14 their
+        # producers, 15 the village's producers, 16 their legality documents, 17 deliveries to the
+        # village with programme and product, 18 its potential explorations
+        officer_a_client.get(reverse("officials:village_registry", args=[BUMIJAYA]))

@@ -181,7 +181,7 @@ def test_rejects_a_bad_scale_region_or_year(db, seed, args, message):
 
 
 def test_generated_data_makes_the_cached_public_pages_stale(db, seed):
-    from ovop_portal.cache import public_version
+    from core.caching import public_version
 
     before = public_version()
     seed("--regions", BANGKA_BARAT, "--scale", "0.1", verbosity=0)

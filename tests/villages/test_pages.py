@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import BUMIJAYA, ProductFactory, UserFactory, make_officer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -8,7 +10,7 @@ def test_home_shows_the_regency_and_its_counts(client, django_assert_num_queries
     with django_assert_num_queries(6):
         # 1 desa and kelurahan counts, 2 flagship count, 3 kecamatan with flagship counts,
         # 4 featured flagships (none, so no cover photo query), 5 categories with products, 6 the regency
-        response = client.get(reverse("home"))
+        response = client.get(reverse("catalogue:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Kabupaten Serang" in html
@@ -37,7 +39,7 @@ def test_a_kecamatan_page_lists_its_villages(client, django_assert_num_queries):
     with django_assert_num_queries(5):
         # 1 the kecamatan with counts, 2 its flagship count, 3 paginator count, 4 the villages,
         # 5 the served regency
-        response = client.get(reverse("villages:district_detail", args=["36.04.09"]))
+        response = client.get(reverse("catalogue:district_detail", args=["36.04.09"]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Kecamatan Ciruas" in html
@@ -46,8 +48,8 @@ def test_a_kecamatan_page_lists_its_villages(client, django_assert_num_queries):
 
 
 def test_an_unknown_or_foreign_kecamatan_is_404(client):
-    assert client.get(reverse("villages:district_detail", args=["36.04.99"])).status_code == 404
-    assert client.get(reverse("villages:district_detail", args=["<script>"])).status_code == 404
+    assert client.get(reverse("catalogue:district_detail", args=["36.04.99"])).status_code == 404
+    assert client.get(reverse("catalogue:district_detail", args=["<script>"])).status_code == 404
 
 
 def test_the_village_list_is_paginated_and_searchable(client, django_assert_num_queries):
@@ -79,7 +81,7 @@ def test_a_nul_character_in_the_search_is_refused_rather_than_failing_on_postgre
 
 def test_an_officials_village_page_with_a_malformed_code_is_404(client, dinas):
     client.force_login(dinas)
-    for name in ["products:village_registry", "products:designation_propose", "assistance:village_timeline"]:
+    for name in ["officials:village_registry", "products:designation_propose", "assistance:village_timeline"]:
         for code in ["36.04.09", "abc", "36.04.09.2009' --"]:
             response = client.get(reverse(name, args=[code]))
             assert response.status_code == 404, (name, code)
@@ -99,7 +101,7 @@ def test_the_village_page_shows_its_code_kind_and_kecamatan(client, django_asser
     with django_assert_num_queries(3):
         # 1 the village with kecamatan, regency and province, 2 its published products (none, so no
         # photo, producer or assistance queries), 3 the served regency
-        response = client.get(reverse("villages:village_detail", args=["36.04.09.2009"]))
+        response = client.get(reverse("catalogue:village_detail", args=["36.04.09.2009"]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Desa Bumijaya" in html
@@ -114,12 +116,12 @@ def test_a_village_outside_the_served_regency_is_404(client):
     from django.core.management import call_command
 
     call_command("load_regions", "19.05", verbosity=0, stdout=StringIO())
-    assert client.get(reverse("villages:village_detail", args=["19.05.01.2006"])).status_code == 404
+    assert client.get(reverse("catalogue:village_detail", args=["19.05.01.2006"])).status_code == 404
 
 
 def test_the_pages_switch_to_english_and_keep_the_page(client):
-    page = reverse("villages:district_detail", args=["36.04.09"])
-    response = client.get(reverse("choose_language", args=["en"]), {"next": page})
+    page = reverse("catalogue:district_detail", args=["36.04.09"])
+    response = client.get(reverse("catalogue:choose_language", args=["en"]), {"next": page})
     assert response.status_code == 302
     assert response["Location"] == page
     english = client.get(page)
@@ -128,7 +130,7 @@ def test_the_pages_switch_to_english_and_keep_the_page(client):
 
 
 def test_the_language_switch_is_on_every_page(client):
-    for url in [reverse("home"), reverse("catalogue:list"), reverse("villages:village_list")]:
+    for url in [reverse("catalogue:home"), reverse("catalogue:list"), reverse("villages:village_list")]:
         html = client.get(url).content.decode()
         assert f'href="/bahasa/en/?next={url.replace("/", "%2F")}"' in html
 
@@ -155,7 +157,7 @@ def test_a_wrong_password_is_answered_in_indonesian(client, admin_user):
 
 
 def test_pages_send_a_content_security_policy_of_own_assets_only(client):
-    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    policy = client.get(reverse("catalogue:home"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "style-src 'self'" in policy
@@ -165,25 +167,25 @@ def test_pages_send_a_content_security_policy_of_own_assets_only(client):
 
 
 def test_an_english_browser_still_gets_indonesian_until_it_chooses(client):
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    html = client.get(reverse("catalogue:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="id">' in html
-    client.get(reverse("choose_language", args=["en"]), {"next": "/"})
-    assert '<html lang="en">' in client.get(reverse("home")).content.decode()
+    client.get(reverse("catalogue:choose_language", args=["en"]), {"next": "/"})
+    assert '<html lang="en">' in client.get(reverse("catalogue:home")).content.decode()
 
 
 def test_page_titles_hold_plain_text(client, admin_client):
     import re
 
     urls = [
-        reverse("home"),
+        reverse("catalogue:home"),
         reverse("villages:district_list"),
-        reverse("villages:district_detail", args=["36.04.09"]),
+        reverse("catalogue:district_detail", args=["36.04.09"]),
         reverse("villages:village_list"),
-        reverse("villages:village_detail", args=["36.04.09.2009"]),
+        reverse("catalogue:village_detail", args=["36.04.09.2009"]),
     ]
     officials = [
         reverse("products:village_list"),
-        reverse("products:village_registry", args=["36.04.09.2009"]),
+        reverse("officials:village_registry", args=["36.04.09.2009"]),
         reverse("products:product_list"),
         reverse("products:designation_list"),
         reverse("products:assessment_due"),
@@ -196,8 +198,6 @@ def test_page_titles_hold_plain_text(client, admin_client):
 
 
 def test_the_officials_home_counts_the_officers_area(client, django_assert_num_queries):
-    from tests.factories import BUMIJAYA, ProductFactory, make_officer
-
     officer = make_officer("petugas-ciruas", "36.04.09")
     ProductFactory(village_id=BUMIJAYA)
     client.force_login(officer)
@@ -210,6 +210,6 @@ def test_the_officials_home_counts_the_officers_area(client, django_assert_num_q
     assert response.context["assessments_due"] == 1
 
 
-def test_a_signed_in_user_without_a_role_is_told_so(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("warga", password="pw-warga-12345"))
+def test_a_signed_in_user_without_a_role_is_told_so(client):
+    client.force_login(UserFactory(username="warga"))
     assert "belum memiliki peran" in client.get(reverse("officials:home")).content.decode()

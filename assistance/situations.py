@@ -1,0 +1,431 @@
+"""Every village's situation in the programme, and why: the one place the rule lives (issue 15).
+
+A village is in exactly one situation (assistance.models.Situation):
+
+- none: no product and no potential exploration yet;
+- explored: an exploration recorded, no product yet;
+- has_products: products registered, none proposed;
+- proposed: an open proposal, no approved flagship;
+- thriving: an approved flagship and no sign that it needs help;
+- needs_help: an approved flagship with a sign that it needs help (`flagship_help_signals`): turnover
+  or production volume falling over OVOP_DECLINE_QUARTERS consecutive quarters, no outcome figures for
+  OVOP_OUTCOME_SILENCE_QUARTERS quarters, an expired legality document of the product, its latest
+  assessment's stars expired, no mentoring visit within OVOP_MENTORING_DAYS, or an official's open flag.
+
+The first five follow from SQL (one annotation, `situation_expression`), so counting them for a
+whole regency is one grouped query; the signals of all the area's flagships are read at once in a
+fixed number of queries (four), whatever the number of villages.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from products.models import (
+    ASSESSMENT_VALID_MONTHS,
+    Assessment,
+    Designation,
+    LegalityDocument,
+    Product,
+    add_months,
+    expired_q,
+)
+from villages.models import Village
+
+from .models import Delivery, HelpFlag, OutcomeRecord, Situation, SituationHelp
+from .models.exploration import Exploration
+from .selectors import flagships_without_recent_visit
+
+# The situations SQL can tell apart; a village with an approved flagship is "flagship" there, and
+# becomes thriving or needs_help once its signals are read.
+FLAGSHIP = "flagship"
+
+
+def situation_expression(village: str = "pk") -> models.Case:
+    """The village's situation before the flagship signals: none, explored, has_products, proposed,
+    or FLAGSHIP. `village` names the village in the outer query ("pk" on villages, "village" on a
+    model with a village). A designation counts only while its product is in the village, as in
+    products.selectors.with_ovop_status."""
+    ref = OuterRef(village)
+    approved = Designation.objects.filter(
+        village=ref, product__village=ref, status=Designation.Status.APPROVED
+    )
+    proposed = Designation.objects.filter(
+        village=ref, product__village=ref, status=Designation.Status.PROPOSED
+    )
+    return models.Case(
+        models.When(Exists(approved), then=models.Value(FLAGSHIP)),
+        models.When(Exists(proposed), then=models.Value(Situation.PROPOSED.value)),
+        models.When(
+            Exists(Product.objects.filter(village=ref)), then=models.Value(Situation.HAS_PRODUCTS.value)
+        ),
+        models.When(
+            Exists(Exploration.objects.filter(village=ref)), then=models.Value(Situation.EXPLORED.value)
+        ),
+        default=models.Value(Situation.NONE.value),
+        output_field=models.CharField(),
+    )
+
+
+def with_base_situation(villages: models.QuerySet) -> models.QuerySet:
+    """`base_situation` on each village (one of Situation's first four values, or FLAGSHIP)."""
+    return villages.annotate(base_situation=situation_expression())
+
+
+def for_situation_list(villages: models.QuerySet) -> models.QuerySet:
+    """What a list of villages shows about each one's situation, in the list's own query: the
+    flagship, the proposed product, how many products, the latest exploration."""
+    approved = Designation.objects.filter(
+        village=OuterRef("pk"), product__village=OuterRef("pk"), status=Designation.Status.APPROVED
+    )
+    proposed = Designation.objects.filter(
+        village=OuterRef("pk"), product__village=OuterRef("pk"), status=Designation.Status.PROPOSED
+    ).order_by("-pk")
+    products = Product.objects.filter(village=OuterRef("pk")).order_by().values("village")
+    explorations = Exploration.objects.filter(village=OuterRef("pk")).order_by("-explored_on", "-pk")
+    return (
+        with_base_situation(villages)
+        .select_related("district")
+        .annotate(
+            flagship_name=Subquery(approved.values("product__name")[:1]),
+            proposed_name=Subquery(proposed.values("product__name")[:1]),
+            product_count=models.functions.Coalesce(
+                Subquery(products.annotate(n=models.Count("pk")).values("n")[:1]), 0
+            ),
+            last_explored_on=Subquery(explorations.values("explored_on")[:1]),
+        )
+    )
+
+
+# --- the flagship signals ------------------------------------------------------------------------------
+
+
+def _quarter_index(year: int, quarter: int) -> int:
+    return year * 4 + quarter - 1
+
+
+def _quarter_of(day: datetime.date) -> int:
+    return _quarter_index(day.year, (day.month - 1) // 3 + 1)
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _decline_reasons(records: list[tuple[int, int, int]], quarters: int) -> list[str]:
+    """Reasons for falling figures: the latest records (quarter index, turnover, volume), newest last,
+    each lower than the one of the quarter before, `quarters` times or more in a row."""
+    reasons = []
+    for position, label in ((1, _("Omzet")), (2, _("Volume produksi"))):
+        run = 0
+        for newer, older in zip(reversed(records), list(reversed(records))[1:], strict=False):
+            if newer[0] - older[0] != 1 or newer[position] >= older[position]:
+                break
+            run += 1
+        if run >= quarters:
+            reasons.append(
+                ngettext(
+                    "%(what)s turun %(n)s triwulan berturut-turut",
+                    "%(what)s turun %(n)s triwulan berturut-turut",
+                    run,
+                )
+                % {"what": label, "n": run}
+            )
+    return reasons
+
+
+@dataclass
+class FlagshipSignals:
+    """A flagship village's signs of needing help (empty: it is doing well)."""
+
+    product_name: str
+    district: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def flagship_help_signals(
+    villages: models.QuerySet, on: datetime.date | None = None
+) -> dict[str, FlagshipSignals]:
+    """For every village of `villages` with an approved flagship: its flagship and the reasons it
+    needs help. Four queries whatever the number of villages: the flagships (with the latest
+    assessment and the open flag), their expired documents, those overdue a mentoring visit
+    (assistance.selectors.flagships_without_recent_visit), and their recent outcome figures."""
+    on = on or timezone.localdate()
+    decline = settings.OVOP_DECLINE_QUARTERS
+    silence = settings.OVOP_OUTCOME_SILENCE_QUARTERS
+    latest_assessment = Assessment.objects.filter(product=OuterRef("product")).order_by("-assessed_on", "-pk")
+    open_flag = HelpFlag.objects.filter(village=OuterRef("village"), cleared_at__isnull=True)
+    flagships = list(
+        Designation.objects.approved()
+        .in_product_village()
+        .filter(village__in=villages.order_by().values("pk"))
+        .annotate(
+            last_assessed_on=Subquery(latest_assessment.values("assessed_on")[:1]),
+            flag_reason=Subquery(open_flag.values("reason")[:1]),
+        )
+        .values(
+            "village_id",
+            "village__district_id",
+            "product_id",
+            "product__name",
+            "decree_date",
+            "decided_at",
+            "last_assessed_on",
+            "flag_reason",
+        )
+    )
+    signals: dict[str, FlagshipSignals] = {}
+    village_of: dict[int, str] = {}
+    designated_quarter: dict[int, int] = {}
+    for row in flagships:
+        village_of[row["product_id"]] = row["village_id"]
+        entry = signals[row["village_id"]] = FlagshipSignals(
+            row["product__name"], row["village__district_id"]
+        )
+        if row["flag_reason"]:
+            entry.reasons.append(_("Ditandai oleh petugas: %(reason)s") % {"reason": row["flag_reason"]})
+        if row["last_assessed_on"]:
+            valid_until = add_months(row["last_assessed_on"], ASSESSMENT_VALID_MONTHS)
+            if on >= valid_until:
+                entry.reasons.append(
+                    _("Bintang penilaian kedaluwarsa sejak %(day)s") % {"day": _day(valid_until)}
+                )
+        designated = row["decree_date"] or (row["decided_at"] and timezone.localdate(row["decided_at"])) or on
+        designated_quarter[row["product_id"]] = _quarter_of(designated)
+    if not flagships:
+        return signals
+    products = Product.objects.filter(pk__in=[row["product_id"] for row in flagships])
+
+    # Expired documents, unless a valid one of the same kind replaced them.
+    renewed = LegalityDocument.objects.valid(on).filter(product=OuterRef("product"), kind=OuterRef("kind"))
+    expired = (
+        LegalityDocument.objects.filter(expired_q(on), product__in=products.values("pk"))
+        .exclude(Exists(renewed))
+        .order_by("expires_on", "pk")
+        .values_list("product_id", "kind", "expires_on")
+    )
+    kinds = dict(LegalityDocument.Kind.choices)
+    for product_id, kind, expires_on in expired:
+        signals[village_of[product_id]].reasons.append(
+            _("Izin %(kind)s kedaluwarsa %(day)s") % {"kind": kinds.get(kind, kind), "day": _day(expires_on)}
+        )
+
+    for product in flagships_without_recent_visit(products, settings.OVOP_MENTORING_DAYS, on=on):
+        last = getattr(product, "last_visit", None)
+        signals[village_of[product.pk]].reasons.append(
+            _("Belum ada kunjungan pendampingan sejak %(day)s") % {"day": _day(last)}
+            if last
+            else _("Belum pernah dikunjungi pendamping sejak ditetapkan")
+        )
+
+    # Outcome figures of the quarters that can still matter: enough for a decline that ends within
+    # the silence window.
+    this_quarter = _quarter_of(on)
+    first = this_quarter - silence - decline - 1
+    figures: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for product_id, year, quarter, turnover, volume in (
+        OutcomeRecord.objects.filter(product__in=products.values("pk"))
+        .filter(Q(year__gt=first // 4) | Q(year=first // 4, quarter__gte=first % 4 + 1))
+        .order_by("product_id", "year", "quarter")
+        .values_list("product_id", "year", "quarter", "turnover", "production_volume")
+    ):
+        figures[product_id].append((_quarter_index(year, quarter), turnover, volume))
+    for product_id, village_id in village_of.items():
+        records = figures.get(product_id, [])
+        latest = records[-1][0] if records else None
+        # Quarters finished since the later of the last figures and the designation's quarter.
+        quiet_since = max(latest if latest is not None else -1, designated_quarter[product_id] - 1)
+        quiet = this_quarter - 1 - quiet_since
+        if quiet >= silence:
+            signals[village_id].reasons.append(
+                ngettext(
+                    "Tidak ada data capaian selama %(n)s triwulan",
+                    "Tidak ada data capaian selama %(n)s triwulan",
+                    quiet,
+                )
+                % {"n": quiet}
+            )
+        signals[village_id].reasons.extend(_decline_reasons(records, decline))
+    return signals
+
+
+# --- the situations of an area -------------------------------------------------------------------------
+
+
+def situation_of(base: str, signals: FlagshipSignals | None) -> str:
+    if base != FLAGSHIP:
+        return base
+    return Situation.NEEDS_HELP if signals is not None and signals.reasons else Situation.THRIVING
+
+
+def reasons_for(village: Village, situation: str, signals: FlagshipSignals | None) -> list[str]:
+    """Why the village (annotated by for_situation_list) is in its situation."""
+    if situation == Situation.NONE:
+        return [_("Belum ada produk terdaftar dan belum ada penggalian potensi")]
+    if situation == Situation.EXPLORED:
+        return [
+            _("Potensi digali pada %(day)s; belum ada produk terdaftar")
+            % {"day": _day(village.last_explored_on)}
+        ]
+    if situation == Situation.HAS_PRODUCTS:
+        return [
+            ngettext(
+                "%(n)s produk terdaftar, belum ada yang diusulkan",
+                "%(n)s produk terdaftar, belum ada yang diusulkan",
+                village.product_count,
+            )
+            % {"n": village.product_count}
+        ]
+    if situation == Situation.PROPOSED:
+        return [_("Diusulkan sebagai produk unggulan: %(product)s") % {"product": village.proposed_name}]
+    if situation == Situation.THRIVING:
+        return [
+            _("Produk unggulan %(product)s tanpa tanda perlu bantuan") % {"product": village.flagship_name}
+        ]
+    return list(signals.reasons) if signals else []
+
+
+class AreaSituations:
+    """The situations of an area's villages (a Village queryset), read once for a page: the flagship
+    signals on creation (four queries), the counts (one), the help each situation calls for (one)."""
+
+    def __init__(self, villages: models.QuerySet, on: datetime.date | None = None):
+        self.villages = villages
+        self.on = on or timezone.localdate()
+        self.signals = flagship_help_signals(villages, self.on)
+        self._help: dict[str, list[SituationHelp]] | None = None
+
+    @property
+    def needy(self) -> list[str]:
+        return [code for code, entry in self.signals.items() if entry.reasons]
+
+    def counts(self) -> dict:
+        """Villages per situation, overall and per kecamatan (one grouped query)."""
+        rows = (
+            with_base_situation(self.villages)
+            .order_by()
+            .values("district_id", "district__name", "base_situation")
+            .annotate(n=models.Count("pk"))
+        )
+        needy_per_district: dict[str, int] = defaultdict(int)
+        for code in self.needy:
+            needy_per_district[self.signals[code].district] += 1
+        total = dict.fromkeys(Situation.values, 0)
+        districts: dict[str, dict] = {}
+        for row in rows:
+            entry = districts.setdefault(
+                row["district_id"],
+                {
+                    "code": row["district_id"],
+                    "name": row["district__name"],
+                    **dict.fromkeys(Situation.values, 0),
+                },
+            )
+            if row["base_situation"] == FLAGSHIP:
+                needy = needy_per_district[row["district_id"]]
+                entry[Situation.NEEDS_HELP] += needy
+                entry[Situation.THRIVING] += row["n"] - needy
+            else:
+                entry[row["base_situation"]] += row["n"]
+        for entry in districts.values():
+            entry["all"] = sum(entry[s] for s in Situation.values)
+            for situation in Situation.values:
+                total[situation] += entry[situation]
+        total["all"] = sum(total[s] for s in Situation.values)
+        return {"total": total, "districts": sorted(districts.values(), key=lambda d: d["name"])}
+
+    def filtered(self, situation: str = "", district: str = "") -> models.QuerySet:
+        """The area's villages in a situation (all if none is given) and kecamatan, for a list."""
+        villages = for_situation_list(self.villages)
+        if district:
+            villages = villages.filter(district_id=district)
+        if situation == Situation.NEEDS_HELP:
+            villages = villages.filter(base_situation=FLAGSHIP, pk__in=self.needy)
+        elif situation == Situation.THRIVING:
+            villages = villages.filter(base_situation=FLAGSHIP).exclude(pk__in=self.needy)
+        elif situation in Situation.values:
+            villages = villages.filter(base_situation=situation)
+        return villages.order_by("district__name", "name", "code")
+
+    def help_by_situation(self) -> dict[str, list[SituationHelp]]:
+        if self._help is None:
+            self._help = defaultdict(list)
+            for row in SituationHelp.objects.order_by("situation", "kind"):
+                self._help[row.situation].append(row)
+        return self._help
+
+    def describe(self, villages, with_deliveries: bool = True) -> list[Village]:
+        """Set `situation`, `situation_label`, `reasons` and `help` on each village (annotated by
+        for_situation_list), and with `with_deliveries` what each received (one query for all)."""
+        villages = list(villages)
+        help_rows = self.help_by_situation()
+        received: dict[str, list[Delivery]] = defaultdict(list)
+        if with_deliveries and villages:
+            for delivery in (
+                Delivery.objects.filter(village__in=[v.pk for v in villages])
+                .exclude(status=Delivery.Status.CANCELLED)
+                .select_related("programme", "product")
+                .order_by("-delivered_on", "-pk")
+            ):
+                received[delivery.village_id].append(delivery)
+        for village in villages:
+            self.place(village)
+            village.received = received.get(village.pk, [])
+            delivered = {}
+            for delivery in village.received:
+                if delivery.status == Delivery.Status.DELIVERED:
+                    delivered.setdefault(delivery.programme.kind, delivery.delivered_on)
+            village.help = [
+                {"kind": row.get_kind_display(), "note": row.note, "last_received": delivered.get(row.kind)}
+                for row in help_rows.get(village.situation, [])
+            ]
+        return villages
+
+    def place(self, village: Village) -> None:
+        """Set `situation`, `situation_label` and `reasons` (no query)."""
+        signals = self.signals.get(village.pk)
+        village.situation = situation_of(village.base_situation, signals)
+        village.situation_label = Situation(village.situation).label
+        village.reasons = reasons_for(village, village.situation, signals)
+
+
+def village_situation(village: Village, on: datetime.date | None = None) -> Village:
+    """One village with its situation, reasons, its open flag (`open_flag_*`, None when it has none),
+    and the help its situation calls for with the day each kind was last delivered to the village.
+    Three queries, six for a flagship village."""
+    villages = Village.objects.filter(pk=village.pk)
+    area = AreaSituations(villages, on)
+    open_flag = HelpFlag.objects.filter(village=OuterRef("pk"), cleared_at__isnull=True)
+    row = (
+        for_situation_list(villages)
+        .annotate(
+            open_flag_reason=Subquery(open_flag.values("reason")[:1]),
+            open_flag_raised_at=Subquery(open_flag.values("raised_at")[:1]),
+            open_flag_raised_by=Subquery(open_flag.values("raised_by__username")[:1]),
+        )
+        .get()
+    )
+    area.place(row)
+    delivered = Delivery.objects.filter(
+        village=village.pk, programme__kind=OuterRef("kind"), status=Delivery.Status.DELIVERED
+    ).order_by("-delivered_on", "-pk")
+    row.help = [
+        {"kind": entry.get_kind_display(), "note": entry.note, "last_received": entry.last_received}
+        for entry in SituationHelp.objects.filter(situation=row.situation)
+        .annotate(last_received=Subquery(delivered.values("delivered_on")[:1]))
+        .order_by("kind")
+    ]
+    return row
+
+
+def village_situation_context(village: Village) -> dict:
+    """The village page's situation part (templates/assistance/partials/_village_situation.html)."""
+    return {"village_situation": village_situation(village)}

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("produk/", views.catalogue, name="list"),
+    path("produk/<slug:slug>/", views.product_page, name="product"),
+    path("produk/<slug:slug>/label/", views.product_label, name="label"),
+    path("produk/<slug:slug>/qr.<str:kind>", views.product_qr, name="qr"),
+    path("kategori/<slug:slug>/", views.category_page, name="category"),
+    path("peta/", views.map_page, name="map"),
+    # The public kecamatan and village pages show products, so the public site composes them.
+    path("kecamatan/<str:code>/", views.district_detail, name="district_detail"),
+    path("desa/<str:code>/", views.village_detail, name="village_detail"),
+    # Printed on certificates as a QR code: this address must never change.
+    path("verifikasi/<str:code>/", views.certificate_verify, name="verify"),
+    path("bahasa/<str:code>/", views.choose_language, name="choose_language"),
+    path("robots.txt", views.robots_txt, name="robots"),
+]

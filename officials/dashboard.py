@@ -1,0 +1,85 @@
+"""The officials' dashboard, the data-completeness drill-down and the printable annual recap; their
+figures are read in officials.selectors."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.caching import cached_figures
+from core.pagination import paginate
+from villages.access import official_required
+from villages.models import District
+from villages.roles import Scope, scope_of
+
+from .selectors import (
+    COMPLETENESS_CHECKS,
+    dashboard_figures,
+    flagships_with_completeness,
+    recap_figures,
+    recap_years,
+)
+
+
+def _scope_key(scope: Scope) -> str:
+    return "dinas" if scope.is_dinas else ",".join(sorted(scope.district_codes))
+
+
+@official_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The figures of the official's area. At national scale they take seconds to count, so they are
+    cached per area and day until a write changes what they count (core.caching)."""
+    scope = scope_of(request.user)
+    figures = cached_figures("dashboard", _scope_key(scope), lambda: dashboard_figures(scope))
+    return render(request, "officials/dashboard.html", {"scope": scope, **figures})
+
+
+@official_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    """Flagship products with what each one misses; `?kurang=<check>` keeps those missing it."""
+    scope = scope_of(request.user)
+    missing = request.GET.get("kurang", "")
+    flagships = flagships_with_completeness(scope).select_related("village__district", "category")
+    if missing in COMPLETENESS_CHECKS:
+        flagships = flagships.filter(**{f"has_{missing}": False})
+    else:
+        missing = ""
+    page_obj = paginate(request, flagships.order_by("village__district__name", "village__name", "pk"))
+    for product in page_obj:
+        product.checks = [
+            (label, getattr(product, f"has_{key}")) for key, label in COMPLETENESS_CHECKS.items()
+        ]
+        product.score = sum(1 for _label, ok in product.checks if ok)
+    context = {"page_obj": page_obj, "missing": missing, "checks": COMPLETENESS_CHECKS, "scope": scope}
+    return render(request, "officials/completeness.html", context)
+
+
+@official_required
+def recap(request: HttpRequest) -> HttpResponse:
+    """A printable annual recap for the regency or one kecamatan: coverage, designations of the year,
+    assistance delivered that year, assessments of the year."""
+    scope = scope_of(request.user)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("tahun", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year + 1)
+    districts = District.objects.for_scope(scope).order_by("name")
+    district = districts.filter(code=request.GET.get("kecamatan", "")).first()
+    if district:  # the recap of one kecamatan: narrow the scope to it
+        scope = Scope(
+            is_official=True,
+            is_dinas=False,
+            is_admin=scope.is_admin,
+            district_codes=frozenset({district.code}),
+        )
+    figures = recap_figures(scope, year)
+    context = {
+        "year": year,
+        "years": recap_years(scope, today),
+        "district": district,
+        "districts": districts,
+        **figures,
+        "printed_on": today,
+    }
+    return render(request, "officials/recap.html", context)

@@ -1,0 +1,444 @@
+"""The officials' figures: dashboard sections, the data-completeness checks and the annual recap.
+
+An officer sees their kecamatan, the Dinas the whole regency (villages.roles.scope_of). Each section
+is one or two grouped queries, so the page costs the same number of queries whatever the number of
+villages; every figure links to the list it counts.
+"""
+
+import datetime
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assistance.models import Delivery, MentoringVisit, Programme, Situation, SituationHelp
+from assistance.selectors import flagships_without_recent_visit, follow_ups_due
+from assistance.situations import AreaSituations, situation_expression, situation_of
+from products.models import (
+    ASSESSMENT_VALID_MONTHS,
+    Assessment,
+    Designation,
+    LegalityDocument,
+    Producer,
+    Product,
+    ProductPhoto,
+    VillageStatus,
+    add_months,
+)
+from products.models.legality import expired_q, expiring_q
+from products.selectors import legality_expiry_counts, status_counts, with_ovop_status
+from villages.models import Village, summary_level
+from villages.roles import Scope
+
+# The five things a flagship product's public page needs, in the order the drill-down shows them.
+COMPLETENESS_CHECKS = {
+    "foto": _("Foto sampul"),
+    "cerita": _("Cerita produk"),
+    "produsen": _("Produsen tercatat"),
+    "legalitas": _("Legalitas berlaku"),
+    "penilaian": _("Penilaian berlaku"),
+}
+
+
+def _link(name: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def _percent(part: int, whole: int) -> float:
+    return 100 * part / whole if whole else 0.0
+
+
+# What the rows of the coverage table are: kecamatan in a regency, regencies in a province, provinces
+# in the whole country. (column heading, caption)
+COVERAGE_LEVELS = {
+    "district": (_("Kecamatan"), _("Cakupan per kecamatan")),
+    "regency": (_("Kabupaten/kota"), _("Cakupan per kabupaten/kota")),
+    "province": (_("Provinsi"), _("Cakupan per provinsi")),
+}
+
+
+def coverage(scope: Scope) -> dict:
+    """Villages with an approved flagship out of all villages, overall and per area one level below
+    the scope's (kecamatan for a regency or an officer), in one query."""
+    level = summary_level(scope)
+    counts = status_counts(with_ovop_status(Village.objects.for_scope(scope)), level=level)
+    by_district = level == "district"  # the village list filters by kecamatan
+    rows = [
+        {
+            **row,
+            "percent": _percent(row[VillageStatus.DESIGNATED], row["all"]),
+            "url": by_district
+            and _link("products:village_list", district=row["code"], status=VillageStatus.DESIGNATED),
+            "missing_url": by_district
+            and _link("products:village_list", district=row["code"], status=VillageStatus.NONE),
+        }
+        for row in counts["districts"]
+    ]
+    total = counts["total"]
+    heading, caption = COVERAGE_LEVELS[level]
+    return {
+        "total": total,
+        "percent": _percent(total[VillageStatus.DESIGNATED], total["all"]),
+        "areas": rows,
+        "heading": heading,
+        "caption": caption,
+    }
+
+
+def designation_trend(scope: Scope) -> list[dict]:
+    """Villages newly given a flagship each year (the year of their first designation), cumulative too.
+
+    Designations that were approved and later ended still count for the year they were made.
+    """
+    firsts = (
+        Designation.objects.for_scope(scope)
+        .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED])
+        .values("village")
+        .annotate(first_year=Min("year"))
+        .values_list("first_year", flat=True)
+    )
+    per_year: dict[int, int] = defaultdict(int)
+    for year in firsts:
+        per_year[year] += 1
+    rows, running = [], 0
+    for year in sorted(per_year):
+        running += per_year[year]
+        rows.append({"year": year, "new": per_year[year], "cumulative": running})
+    # Geometry of the server-drawn column chart (an SVG 100 units high, one 40-unit slot per year).
+    for index, row in enumerate(rows):
+        row["height"] = round(90 * row["cumulative"] / running)  # whole units: no decimal comma in SVG
+        row["x"] = index * 40 + 8
+        row["y"] = 95 - row["height"]
+    return rows
+
+
+def pipeline(scope: Scope, statuses: dict) -> dict:
+    """What to act on: proposals to decide, villages with products but no flagship, villages with none."""
+    to_propose = (
+        with_ovop_status(Village.objects.for_scope(scope))
+        .filter(ovop_status=VillageStatus.HAS_PRODUCTS)
+        .select_related("district")
+        .order_by("district__name", "name")[:15]
+    )
+    return {
+        "awaiting": Designation.objects.for_scope(scope).proposed().count(),
+        "awaiting_url": reverse("products:designation_list"),
+        "has_products": statuses[VillageStatus.HAS_PRODUCTS],
+        "has_products_url": _link("products:village_list", status=VillageStatus.HAS_PRODUCTS),
+        "proposed": statuses[VillageStatus.PROPOSED],
+        "proposed_url": _link("products:village_list", status=VillageStatus.PROPOSED),
+        "none": statuses[VillageStatus.NONE],
+        "none_url": _link("products:village_list", status=VillageStatus.NONE),
+        "to_propose": to_propose,
+    }
+
+
+def flagships_with_completeness(scope: Scope, on: datetime.date | None = None) -> QuerySet:
+    """The scope's flagship products, each annotated with the five completeness checks."""
+    on = on or timezone.localdate()
+    products = Product.objects.for_scope(scope).filter(
+        Exists(Designation.objects.approved().filter(product=OuterRef("pk")))
+    )
+    valid_documents = LegalityDocument.objects.valid(on)
+    return products.annotate(
+        has_foto=Exists(ProductPhoto.objects.filter(product=OuterRef("pk"), is_cover=True)),
+        has_cerita=~Q(story=""),
+        has_produsen=Exists(Product.producers.through.objects.filter(product=OuterRef("pk"))),
+        has_legalitas=Exists(valid_documents.filter(product=OuterRef("pk")))
+        | Exists(valid_documents.filter(producer__products=OuterRef("pk"))),
+        has_penilaian=Exists(
+            Assessment.objects.filter(
+                product=OuterRef("pk"), assessed_on__gt=add_months(on, -ASSESSMENT_VALID_MONTHS)
+            )
+        ),
+    )
+
+
+def completeness_summary(scope: Scope) -> dict:
+    """How many flagships pass each check, and the average score (one query)."""
+    flagships = flagships_with_completeness(scope)
+    totals = flagships.aggregate(
+        count=Count("pk"),
+        **{key: Count("pk", filter=Q(**{f"has_{key}": True})) for key in COMPLETENESS_CHECKS},
+    )
+    count = totals["count"]
+    checks = [
+        {
+            "key": key,
+            "label": label,
+            "passed": totals[key],
+            "missing": count - totals[key],
+            "percent": _percent(totals[key], count),
+            "url": _link("officials:completeness", kurang=key),
+        }
+        for key, label in COMPLETENESS_CHECKS.items()
+    ]
+    passed = sum(c["passed"] for c in checks)
+    return {
+        "count": count,
+        "score": _percent(passed, count * len(COMPLETENESS_CHECKS)),
+        "checks": checks,
+        "url": reverse("officials:completeness"),
+    }
+
+
+def follow_up(scope: Scope) -> dict:
+    """Expired and expiring documents, assessments due, mentoring overdue (each a count and its list)."""
+    products = Product.objects.for_scope(scope)
+    return {
+        **legality_expiry_counts(scope),
+        "expired_url": _link("products:product_list", legality="expired"),
+        "expiring_url": _link("products:product_list", legality="expiring"),
+        "assessments_due": products.due_for_assessment().count(),
+        "assessments_due_url": reverse("products:assessment_due"),
+        "mentoring_overdue": flagships_without_recent_visit(products, settings.OVOP_MENTORING_DAYS).count(),
+        "mentoring_overdue_url": reverse("assistance:overdue"),
+    }
+
+
+def assistance_breakdown(scope: Scope) -> dict:
+    """Delivered assistance in the scope by kind, by year and by funding source (one grouped query),
+    and budget against delivered per programme."""
+    rows = list(
+        Delivery.objects.for_scope(scope)
+        .filter(status=Delivery.Status.DELIVERED)
+        .values("programme__kind", "programme__fiscal_year", "programme__funding_source")
+        .annotate(total=Sum("value"), count=Count("pk"))
+        .order_by()
+    )
+    kinds, fundings = dict(Programme.Kind.choices), dict(Programme.Funding.choices)
+
+    def group(field: str, labels: dict | None, param: str) -> list[dict]:
+        sums: dict = defaultdict(lambda: {"total": 0, "count": 0})
+        for row in rows:
+            sums[row[field]]["total"] += row["total"]
+            sums[row[field]]["count"] += row["count"]
+        largest = max((v["total"] for v in sums.values()), default=0)
+        ordered = sorted(sums.items(), key=lambda item: (-item[1]["total"], str(item[0])))
+        if field == "programme__fiscal_year":
+            ordered = sorted(sums.items(), reverse=True)
+        return [
+            {
+                "key": key,
+                "label": labels.get(key, key) if labels else key,
+                **values,
+                "share": _percent(values["total"], largest),
+                "url": _link("assistance:programme_list", **{param: key}),
+            }
+            for key, values in ordered
+        ]
+
+    latest = Programme.objects.order_by("-fiscal_year", "name")
+    if not scope.is_dinas:  # an officer sees the programmes that reached their kecamatan
+        latest = latest.filter(Exists(Delivery.objects.for_scope(scope).filter(programme=OuterRef("pk"))))
+    # The totals of the 20 latest programmes only: choosing them first keeps the sums off the others'
+    # deliveries (hundreds of thousands at national scale).
+    programmes = list(
+        Programme.objects.with_totals()
+        .filter(pk__in=Subquery(latest.values("pk")[:20]))
+        .order_by("-fiscal_year", "name")
+    )
+    for programme in programmes:
+        programme.delivered_percent = _percent(programme.delivered, programme.budget)
+        programme.committed_percent = _percent(programme.committed, programme.budget)
+    return {
+        "by_kind": group("programme__kind", kinds, "kind"),
+        "by_year": group("programme__fiscal_year", None, "fiscal_year"),
+        "by_funding": group("programme__funding_source", fundings, "funding_source"),
+        "total": sum(row["total"] for row in rows),
+        "programmes": programmes,
+    }
+
+
+def dashboard_figures(scope: Scope) -> dict:
+    cover = coverage(scope)
+    trend = designation_trend(scope)
+    figures = {
+        "coverage": cover,
+        "trend": trend,
+        "trend_width": max(len(trend) * 40, 120),
+        "pipeline": pipeline(scope, cover["total"]),
+        "completeness": completeness_summary(scope),
+        "follow_up": follow_up(scope),
+        "assistance": assistance_breakdown(scope),
+        "situation_help": situation_help_delivered(scope),
+    }
+    figures["pipeline"]["to_propose"] = list(figures["pipeline"]["to_propose"])
+    return figures
+
+
+def recap_years(scope: Scope, today: datetime.date) -> list[int]:
+    """Every year the area has data for (designations, deliveries, assessments), newest first, and
+    always this year: a regency that recorded its 2016 decree can print its 2016 recap."""
+    products = Product.objects.for_scope(scope)
+    firsts = [
+        Designation.objects.for_scope(scope).aggregate(first=Min("year"))["first"],
+        Delivery.objects.for_scope(scope).aggregate(first=Min("delivered_on"))["first"],
+        Assessment.objects.filter(product__in=products).aggregate(first=Min("assessed_on"))["first"],
+    ]
+    years = [f if isinstance(f, int) else f.year for f in firsts if f is not None]
+    first = min([*years, today.year])
+    return list(range(today.year, first - 1, -1))
+
+
+def recap_figures(scope: Scope, year: int) -> dict:
+    """The annual recap of an area: coverage, the designations, assistance and assessments of a year."""
+    cover = coverage(scope)
+    designations = (
+        Designation.objects.for_scope(scope)
+        .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED], year=year)
+        .select_related("village__district", "product__category")
+        .order_by("village__district__name", "village__name")
+    )
+    deliveries = Delivery.objects.for_scope(scope).filter(
+        status=Delivery.Status.DELIVERED, delivered_on__year=year
+    )
+    kinds = dict(Programme.Kind.choices)
+    by_kind = [
+        {**row, "label": kinds.get(row["programme__kind"], row["programme__kind"])}
+        for row in deliveries.values("programme__kind")
+        .annotate(total=Sum("value"), count=Count("pk"), villages=Count("village", distinct=True))
+        .order_by("-total")
+    ]
+    stars = (
+        Assessment.objects.filter(product__in=Product.objects.for_scope(scope), assessed_on__year=year)
+        .values("stars")
+        .annotate(n=Count("pk"))
+        .order_by("-stars")
+    )
+    return {
+        "coverage": cover,
+        "designations": designations,
+        "by_kind": by_kind,
+        "assistance_total": sum(row["total"] for row in by_kind),
+        "stars": stars,
+    }
+
+
+# --- help delivered per village situation (issue 15) ------------------------------------------------------
+
+
+def situation_help_delivered(scope: Scope, year: int | None = None) -> dict:
+    """For each village situation (as it is today): how many villages are in it, how many of them
+    received each kind of assistance delivered this year, and how many received a kind their situation
+    calls for (did the villages with no product get the stimulus?). Seven queries: the situations'
+    flagship signals (four) and counts (one), the year's deliveries (one), the help table (one)."""
+    year = year or timezone.localdate().year
+    area = AreaSituations(Village.objects.for_scope(scope))
+    totals = area.counts()["total"]
+    received = (
+        Delivery.objects.for_scope(scope)
+        .filter(status=Delivery.Status.DELIVERED, delivered_on__year=year)
+        .annotate(base_situation=situation_expression("village"))
+        .order_by()
+        .values_list("village_id", "base_situation", "programme__kind")
+        .distinct()
+    )
+    matched: dict[str, set] = defaultdict(set)
+    for row in SituationHelp.objects.values_list("situation", "kind"):
+        matched[row[0]].add(row[1])
+    per_kind: dict[tuple[str, str], set] = defaultdict(set)
+    helped: dict[str, set] = defaultdict(set)
+    for village, base, kind in received:
+        situation = situation_of(base, area.signals.get(village))
+        per_kind[(situation, kind)].add(village)
+        if kind in matched[situation]:
+            helped[situation].add(village)
+    kinds = dict(Programme.Kind.choices)
+    used_kinds = sorted({kind for _situation, kind in per_kind}, key=list(kinds).index)
+    rows = [
+        {
+            "situation": value,
+            "label": str(label),
+            "villages": totals[value],
+            "url": _link("officials:situations", situasi=value),
+            "counts": [len(per_kind.get((value, kind), ())) for kind in used_kinds],
+            "helped": len(helped[value]),
+            "helped_percent": _percent(len(helped[value]), totals[value]),
+            "called_for": [str(kinds[kind]) for kind in kinds if kind in matched[value]],
+        }
+        for value, label in Situation.choices
+    ]
+    return {"year": year, "kinds": [str(kinds[kind]) for kind in used_kinds], "rows": rows}
+
+
+def home_figures(scope: Scope) -> dict:
+    """The officials' landing page: what needs doing in their area, each figure a link to its list."""
+    return {
+        "statuses": status_counts(with_ovop_status(Village.objects.for_scope(scope)))["total"],
+        "awaiting": Designation.objects.for_scope(scope).proposed().count(),
+        **legality_expiry_counts(scope),
+        "assessments_due": Product.objects.for_scope(scope).due_for_assessment().count(),
+    }
+
+
+# How far ahead the to-do list looks for follow-ups and visits coming due, and how many rows of each
+# kind it shows (the full lists are one link away).
+TODO_AHEAD_DAYS = 14
+TODO_ROWS = 50
+
+
+def _first(rows) -> tuple[list, bool]:
+    """The first TODO_ROWS rows, and whether there were more (one query: one row more is read)."""
+    rows = list(rows[: TODO_ROWS + 1])
+    return rows[:TODO_ROWS], len(rows) > TODO_ROWS
+
+
+def todo_lists(scope: Scope, today: datetime.date) -> dict:
+    """Everything waiting for the official in their area, each kind in one query."""
+    days = settings.OVOP_MENTORING_DAYS
+    ahead = today + datetime.timedelta(days=TODO_AHEAD_DAYS)
+    products = Product.objects.for_scope(scope)
+    follow_ups, more_follow_ups = _first(follow_ups_due(MentoringVisit.objects.for_scope(scope), ahead))
+    flagships, more_flagships = _first(
+        flagships_without_recent_visit(products, days, on=today, ahead=TODO_AHEAD_DAYS).order_by(
+            Coalesce(Greatest("last_visit", "designated_on"), "designated_on"), "name", "pk"
+        )
+    )
+    for product in flagships:  # the day the next visit falls due: `days` after the later of the two
+        product.visit_due_on = max(d for d in (product.last_visit, product.designated_on) if d) + (
+            datetime.timedelta(days=days)
+        )
+    # A document belongs to a product or to a producer: each side through its own index, as
+    # products.selectors.legality_expiry_counts counts them.
+    expiring = expired_q(today) | expiring_q(today)
+    documents = [
+        *LegalityDocument.objects.filter(expiring, product__in=products)
+        .select_related("product__village__district")
+        .order_by("expires_on", "pk")[: TODO_ROWS + 1],
+        *LegalityDocument.objects.filter(expiring, producer__in=Producer.objects.for_scope(scope))
+        .select_related("producer__village__district")
+        .order_by("expires_on", "pk")[: TODO_ROWS + 1],
+    ]
+    documents, more_documents = _first(sorted(documents, key=lambda d: (d.expires_on, d.pk)))
+    assessments, more_assessments = _first(
+        products.due_for_assessment(on=today).order_by(
+            F("last_assessed_on").asc(nulls_first=True), "name", "pk"
+        )
+    )
+    # Villages needing help: the flagships' signals (four queries) and the villages (one).
+    area = AreaSituations(Village.objects.for_scope(scope), today)
+    needy, more_needy = _first(area.filtered(Situation.NEEDS_HELP))
+    for village in needy:
+        area.place(village)  # its situation and reasons, from the signals already read
+    return {
+        "today": today,
+        "ahead": ahead,
+        "days": days,
+        "follow_ups": follow_ups,
+        "more_follow_ups": more_follow_ups,
+        "flagships": flagships,
+        "more_flagships": more_flagships,
+        "documents": documents,
+        "more_documents": more_documents,
+        "assessments": assessments,
+        "more_assessments": more_assessments,
+        "villages": needy,
+        "more_villages": more_needy,
+    }

@@ -1,0 +1,97 @@
+"""The officials' village situations (issue 15): counts per situation and kecamatan, the filtered list
+with each village's reasons and the help its situation calls for, and the explicit "needs help" flag.
+
+The rule is assistance.situations'; these views only ask it and show the answer."""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from assistance.models import Situation
+from assistance.services import help_flag_clear, help_flag_raise
+from assistance.situations import AreaSituations
+from core.errors import Refused
+from core.pagination import paginate
+from villages.access import official_required, village_for_official
+from villages.models import Village
+from villages.roles import scope_of
+
+
+class HelpFlagRaiseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Alasan perlu bantuan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class HelpFlagClearForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Catatan pencabutan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@official_required
+def situation_list(request: HttpRequest) -> HttpResponse:
+    """Villages per situation and kecamatan (each count a link), and the list filtered by
+    `?situasi=` and `?kecamatan=`: each village with its situation, why, the help it calls for and
+    what it received."""
+    scope = scope_of(request.user)
+    area = AreaSituations(Village.objects.for_scope(scope))
+    counts = area.counts()
+    districts = {row["code"]: row["name"] for row in counts["districts"]}
+    situation = request.GET.get("situasi", "")
+    situation = situation if situation in Situation.values else ""
+    district = request.GET.get("kecamatan", "")
+    district = district if district in districts else ""
+    page_obj = paginate(request, area.filtered(situation, district))
+    page_obj.object_list = area.describe(page_obj.object_list)
+    context = {
+        "counts": counts,
+        "situations": Situation.choices,
+        "situation": situation,
+        "situation_label": Situation(situation).label if situation else "",
+        "district": district,
+        "district_name": districts.get(district, ""),
+        "districts": counts["districts"],
+        "page_obj": page_obj,
+    }
+    return render(request, "officials/situations/situation_list.html", context)
+
+
+@official_required
+@require_POST
+def help_flag_raise_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Mark a village of the official's area as needing help, with the reason."""
+    village = village_for_official(scope_of(request.user), code)
+    form = HelpFlagRaiseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan alasan mengapa desa ini perlu bantuan."))
+        return redirect("officials:village_registry", code=village.code)
+    try:
+        help_flag_raise(village=village, reason=form.cleaned_data["reason"], raised_by=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("%(village)s ditandai perlu bantuan.") % {"village": village.name})
+    return redirect("officials:village_registry", code=village.code)
+
+
+@official_required
+@require_POST
+def help_flag_clear_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Clear the village's open flag with a note."""
+    village = village_for_official(scope_of(request.user), code)
+    form = HelpFlagClearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan catatan mengapa tanda perlu bantuan dicabut."))
+        return redirect("officials:village_registry", code=village.code)
+    try:
+        help_flag_clear(village=village, note=form.cleaned_data["note"], cleared_by=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Tanda perlu bantuan %(village)s dicabut.") % {"village": village.name})
+    return redirect("officials:village_registry", code=village.code)

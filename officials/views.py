@@ -1,0 +1,142 @@
+"""Officials' pages that compose every app (the public pages are in catalogue/views.py)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assistance.access import candidate_for_official
+from assistance.selectors import (
+    candidate_product_draft,
+    producer_assistance,
+    product_assistance,
+    village_assistance,
+)
+from assistance.services import candidate_link
+from assistance.situations import village_situation_context
+from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
+from products import selectors as registry
+from products.access import producer_for_official, product_for_official
+from products.forms import PhotoForm
+from products.models import (
+    Product,
+)
+from products.services import product_photo_add
+from products.views import product_form_page
+from villages.access import official_required, village_for_official
+from villages.roles import scope_of
+
+from .selectors import home_figures, todo_lists
+
+
+def _product_page(
+    request: HttpRequest, product: Product, photo_form: PhotoForm, status: int = 200
+) -> HttpResponse:
+    """The officials' product page, the one composer for its first view and every re-render with errors:
+    the registry (products.selectors) and assistance (assistance.selectors) parts."""
+    context = {
+        **registry.product_registry(product),
+        **product_assistance(product),
+        "photo_form": photo_form,
+        "scope": scope_of(request.user),
+    }
+    return render(request, "officials/product_detail.html", context, status=status)
+
+
+@official_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officials' product page: the registry, designations and assessments, and assistance."""
+    return _product_page(request, product_for_official(scope_of(request.user), pk), PhotoForm())
+
+
+@official_required
+@require_POST
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The product page's upload form; a refused or failed upload shows the whole page again."""
+    product = product_for_official(scope_of(request.user), pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _product_page(request, product, form, status=400)
+    try:
+        product_photo_add(
+            product=product,
+            upload=form.cleaned_data["image"],
+            caption=form.cleaned_data["caption"],
+            is_cover=form.cleaned_data["is_cover"],
+            image=form.validated_image,
+        )
+    except OSError as error:
+        if not is_storage_failure(error):
+            raise
+        log_storage_failure(error, "a product photo")
+        form.add_error(None, STORAGE_FAILURE_MESSAGE)
+        # The official's input was fine: the page answers normally, with the message.
+        return _product_page(request, product, form)
+    messages.success(request, _("Foto ditambahkan."))
+    return redirect(product)
+
+
+@official_required
+def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officials' producer page: the registry (products) and the mentoring visits (assistance)."""
+    scope = scope_of(request.user)
+    producer = producer_for_official(scope, pk)
+    context = {**registry.producer_registry(producer), **producer_assistance(producer), "scope": scope}
+    return render(request, "officials/producer_detail.html", context)
+
+
+@official_required
+def village_registry(request: HttpRequest, code: str) -> HttpResponse:
+    """The officials' village page: products, producers, designation history and assistance."""
+    scope = scope_of(request.user)
+    village = village_for_official(scope, code)
+    context = {
+        **registry.village_registry(village),
+        **village_assistance(village),
+        "can_decide": scope.is_dinas,
+    }
+    context.update(village_situation_context(village))
+    return render(request, "officials/village_registry.html", context)
+
+
+@login_required
+def officials_home(request: HttpRequest) -> HttpResponse:
+    """The officials' landing page: what needs doing in their area, each figure a link to its list."""
+    scope = scope_of(request.user)
+    context = {"scope": scope}
+    if scope.is_official:
+        context.update(home_figures(scope))
+    return render(request, "officials/home.html", context)
+
+
+@official_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """One to-do list per official, in their area (the Dinas: the whole regency): follow-ups due or
+    overdue, flagships due a visit, legality documents expired or expiring, assessments due; each
+    item links to where it is done."""
+    scope = scope_of(request.user)
+    context = {**todo_lists(scope, timezone.localdate()), "scope": scope}
+    return render(request, "officials/todo.html", context)
+
+
+@official_required
+def candidate_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """A candidate product found by a potential exploration becomes a registered product in one step:
+    the products app's own form page (checks, first photo, template), pre-filled from the candidate
+    and its exploration; the candidate is linked to the product in the same transaction."""
+    candidate = candidate_for_official(scope_of(request.user), pk)
+    if candidate.product_id:
+        messages.info(request, _("Calon produk ini sudah terdaftar sebagai produk."))
+        return redirect(candidate.product)
+
+    def link(product: Product) -> None:
+        candidate_link(candidate=candidate, product=product)
+        messages.success(
+            request, _("Calon produk %(name)s kini terdaftar sebagai produk.") % {"name": candidate.name}
+        )
+
+    draft = candidate_product_draft(candidate)
+    return product_form_page(request, Product(), initial=draft, after_save=link)
