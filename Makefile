@@ -45,7 +45,7 @@ format: install
 ## Extract and compile the translations (needs GNU gettext).
 messages: install
 	$(DEV) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
-	$(DEV) $(BIN)/python manage.py compilemessages -l en --ignore=.venv
+	$(DEV) $(BIN)/python manage.py compilemessages -l en -l id --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -213,3 +213,10 @@ def test_the_officials_home_counts_the_officers_area(client, django_assert_num_q
 def test_a_signed_in_user_without_a_role_is_told_so(client):
     client.force_login(UserFactory(username="warga"))
     assert "belum memiliki peran" in client.get(reverse("officials:home")).content.decode()
+
+
+def test_an_empty_choice_reads_in_indonesian(officer_a_client):
+    """Django 6.1's blank choice label has no Indonesian translation of its own (locale/id)."""
+    html = officer_a_client.get(reverse("products:product_create")).content.decode()
+    assert "- Pilih -" in html
+    assert "Select an option" not in html
