@@ -148,7 +148,6 @@ def test_a_disk_that_fills_after_some_renditions_are_written_leaves_none_of_them
     assert all_files(settings) == files_before
 
 
-
 def test_a_failed_photo_upload_shows_the_whole_product_page_again_with_its_assistance(
     officer_a_client, world, disk_fills, dinas
 ):
@@ -163,6 +162,7 @@ def test_a_failed_photo_upload_shows_the_whole_product_page_again_with_its_assis
     assert FULL_DISK_MESSAGE in html
     assert "Tungku pembakaran" in html
     assert "Belum ada bantuan, kunjungan atau capaian tercatat." not in html
+
 
 def test_after_a_full_disk_the_same_form_can_be_sent_again(officer_a_client, world, disk_fills, monkeypatch):
     url, data = upload_paths()["product_create"](world)

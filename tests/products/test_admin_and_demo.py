@@ -52,7 +52,6 @@ def test_an_admin_assigns_a_kecamatan_to_an_officer_in_the_user_admin(admin_clie
 def test_the_admin_takes_amounts_as_the_officials_forms_do(admin_client):
     """Rupiah typed with separators is read by the one parser (core.money), on every money field of
     the admin; a malformed amount is refused with the forms' message."""
-    from assistance.models import Programme
     from tests.factories import ProgrammeFactory
 
     programme = ProgrammeFactory(budget=1_000_000)
