@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
@@ -12,7 +13,7 @@ from core.scans import scan_file_name, validate_scan
 from villages.forms import VillageChoiceField, village_choices
 from villages.roles import Scope
 
-from .models import NIB_HELD_ELSEWHERE, LegalityDocument, Producer, Product
+from .models import NIB_HELD_ELSEWHERE, Designation, LegalityDocument, Producer, Product
 from .validators import normalise_nib, normalise_whatsapp
 
 
@@ -216,3 +217,116 @@ class AssessmentForm(forms.Form):
 
     def points(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+# --- yearly designation rounds --------------------------------------------------------------------------
+
+
+class RoundOpenForm(forms.Form):
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+    name = forms.CharField(
+        label=_("Nama putaran"),
+        max_length=120,
+        required=False,
+        help_text=_("Kosongkan untuk memakai “OVOP <tahun>”."),
+    )
+
+
+class ProductInVillageField(forms.ModelChoiceField):
+    def label_from_instance(self, product: Product) -> str:
+        return f"{product.village.district.name} · {product.village.name} · {product.name}"
+
+
+class RoundProposeForm(forms.Form):
+    product = ProductInVillageField(label=_("Produk yang diusulkan"), queryset=Product.objects.none())
+    notes = forms.CharField(
+        label=_("Catatan usulan"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = (
+            Product.objects.for_scope(scope)
+            .select_related("village__district")
+            .order_by("village__district__name", "village__name", "name")
+        )
+
+
+APPROVE, REJECT = "approve", "reject"
+
+
+class RoundDecideForm(ErrorsAlwaysShown, forms.Form):
+    """A decision for every waiting proposal of the round, and the decree that records the approvals."""
+
+    number = forms.CharField(label=_("Nomor SK Bupati"), max_length=120)
+    decree_date = forms.DateField(label=_("Tanggal SK"), widget=DateInput())
+    signed_by_name = forms.CharField(label=_("Nama penanda tangan"), max_length=200)
+    signed_by_title = forms.CharField(
+        label=_("Jabatan penanda tangan"),
+        max_length=200,
+        help_text=_("Misalnya: Bupati Serang."),
+    )
+    scan = forms.FileField(
+        label=_("Pindaian SK (PDF)"),
+        required=False,
+        help_text=_("PDF, paling besar 10 MB. Disimpan tertutup; hanya petugas yang dapat mengunduhnya."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
+
+    def __init__(self, *args, proposals: list[Designation], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposals = proposals
+        for proposal in proposals:
+            self.fields[f"decision_{proposal.pk}"] = forms.ChoiceField(
+                label=proposal.product.name,
+                choices=[(APPROVE, _("Tetapkan")), (REJECT, _("Tolak"))],
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"reason_{proposal.pk}"] = forms.CharField(
+                label=_("Alasan penolakan"), required=False, max_length=4000
+            )
+
+    def rows(self) -> list[tuple[Designation, forms.BoundField, forms.BoundField]]:
+        return [(p, self[f"decision_{p.pk}"], self[f"reason_{p.pk}"]) for p in self.proposals]
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if not isinstance(scan, UploadedFile):
+            return None
+        kind = validate_scan(scan)
+        if kind != "pdf":
+            raise ValidationError(_("Pindaian SK harus berkas PDF."))
+        scan.name = scan_file_name(kind)  # the uploaded name says nothing we keep
+        return scan
+
+    def clean_decree_date(self):
+        day = self.cleaned_data["decree_date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("Tanggal SK tidak boleh di masa depan."))
+        return day
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for proposal in self.proposals:
+            decision = cleaned.get(f"decision_{proposal.pk}")
+            if decision == REJECT and not (cleaned.get(f"reason_{proposal.pk}") or "").strip():
+                self.add_error(f"reason_{proposal.pk}", _("Tuliskan alasan penolakan."))
+        if (
+            self.proposals
+            and not any(cleaned.get(f"decision_{p.pk}") == APPROVE for p in self.proposals)
+            and not self.errors
+        ):
+            raise ValidationError(_("SK memerlukan paling sedikit satu produk yang ditetapkan."))
+        return cleaned
+
+    def decisions(self) -> tuple[list[int], dict[int, str]]:
+        approve = [p.pk for p in self.proposals if self.cleaned_data[f"decision_{p.pk}"] == APPROVE]
+        reject = {
+            p.pk: self.cleaned_data[f"reason_{p.pk}"]
+            for p in self.proposals
+            if self.cleaned_data[f"decision_{p.pk}"] == REJECT
+        }
+        return approve, reject

@@ -6,148 +6,25 @@ and recording its decree (Dinas), the printable decree attachment (lampiran), th
 scan, and the printable certificate of an approved designation. The public verification page the
 certificate's QR code leads to is the public site's (catalogue.views.certificate_verify).
 
-The forms live here with their pages: they are used nowhere else.
 """
 
 import segno
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import Refused
-from core.forms import DateInput, ErrorsAlwaysShown
-from core.scans import scan_file_name, validate_scan
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from villages.access import dinas_required, official_required
-from villages.roles import Scope, scope_of
+from villages.roles import scope_of
 
 from . import services
-from .models import Decree, Designation, DesignationRound, Product
-
-# --- forms -----------------------------------------------------------------------------------------------
-
-
-class RoundOpenForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Tahun"), min_value=2000, max_value=2100)
-    name = forms.CharField(
-        label=gettext_lazy("Nama putaran"),
-        max_length=120,
-        required=False,
-        help_text=gettext_lazy("Kosongkan untuk memakai “OVOP <tahun>”."),
-    )
-
-
-class ProductInVillageField(forms.ModelChoiceField):
-    def label_from_instance(self, product: Product) -> str:
-        return f"{product.village.district.name} · {product.village.name} · {product.name}"
-
-
-class RoundProposeForm(forms.Form):
-    product = ProductInVillageField(
-        label=gettext_lazy("Produk yang diusulkan"), queryset=Product.objects.none()
-    )
-    notes = forms.CharField(
-        label=gettext_lazy("Catatan usulan"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, scope: Scope, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = (
-            Product.objects.for_scope(scope)
-            .select_related("village__district")
-            .order_by("village__district__name", "village__name", "name")
-        )
-
-
-APPROVE, REJECT = "approve", "reject"
-
-
-class RoundDecideForm(ErrorsAlwaysShown, forms.Form):
-    """A decision for every waiting proposal of the round, and the decree that records the approvals."""
-
-    number = forms.CharField(label=gettext_lazy("Nomor SK Bupati"), max_length=120)
-    decree_date = forms.DateField(label=gettext_lazy("Tanggal SK"), widget=DateInput())
-    signed_by_name = forms.CharField(label=gettext_lazy("Nama penanda tangan"), max_length=200)
-    signed_by_title = forms.CharField(
-        label=gettext_lazy("Jabatan penanda tangan"),
-        max_length=200,
-        help_text=gettext_lazy("Misalnya: Bupati Serang."),
-    )
-    scan = forms.FileField(
-        label=gettext_lazy("Pindaian SK (PDF)"),
-        required=False,
-        help_text=gettext_lazy(
-            "PDF, paling besar 10 MB. Disimpan tertutup; hanya petugas yang dapat mengunduhnya."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
-    )
-
-    def __init__(self, *args, proposals: list[Designation], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.proposals = proposals
-        for proposal in proposals:
-            self.fields[f"decision_{proposal.pk}"] = forms.ChoiceField(
-                label=proposal.product.name,
-                choices=[(APPROVE, _("Tetapkan")), (REJECT, _("Tolak"))],
-                widget=forms.RadioSelect,
-            )
-            self.fields[f"reason_{proposal.pk}"] = forms.CharField(
-                label=_("Alasan penolakan"), required=False, max_length=4000
-            )
-
-    def rows(self) -> list[tuple[Designation, forms.BoundField, forms.BoundField]]:
-        return [(p, self[f"decision_{p.pk}"], self[f"reason_{p.pk}"]) for p in self.proposals]
-
-    def clean_scan(self):
-        scan = self.cleaned_data.get("scan")
-        if not isinstance(scan, UploadedFile):
-            return None
-        kind = validate_scan(scan)
-        if kind != "pdf":
-            raise ValidationError(_("Pindaian SK harus berkas PDF."))
-        scan.name = scan_file_name(kind)  # the uploaded name says nothing we keep
-        return scan
-
-    def clean_decree_date(self):
-        day = self.cleaned_data["decree_date"]
-        if day > timezone.localdate():
-            raise ValidationError(_("Tanggal SK tidak boleh di masa depan."))
-        return day
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        for proposal in self.proposals:
-            decision = cleaned.get(f"decision_{proposal.pk}")
-            if decision == REJECT and not (cleaned.get(f"reason_{proposal.pk}") or "").strip():
-                self.add_error(f"reason_{proposal.pk}", _("Tuliskan alasan penolakan."))
-        if (
-            self.proposals
-            and not any(cleaned.get(f"decision_{p.pk}") == APPROVE for p in self.proposals)
-            and not self.errors
-        ):
-            raise ValidationError(_("SK memerlukan paling sedikit satu produk yang ditetapkan."))
-        return cleaned
-
-    def decisions(self) -> tuple[list[int], dict[int, str]]:
-        approve = [p.pk for p in self.proposals if self.cleaned_data[f"decision_{p.pk}"] == APPROVE]
-        reject = {
-            p.pk: self.cleaned_data[f"reason_{p.pk}"]
-            for p in self.proposals
-            if self.cleaned_data[f"decision_{p.pk}"] == REJECT
-        }
-        return approve, reject
-
+from .forms import RoundDecideForm, RoundOpenForm, RoundProposeForm
+from .models import Decree, Designation, DesignationRound
 
 # --- loaders ----------------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Assistance: programmes planned per fiscal year, what they delivered, mentoring visits, outcomes.
+"""Assistance: programmes and what they delivered, mentoring visits, outcomes, potential explorations,
+success stories, and the villages' help flags and the help each situation calls for.
 
 Split at the domain's seams; every name is importable from `assistance.models` as before."""
 
@@ -21,20 +22,18 @@ from .programmes import (
     ProgrammeQuerySet,
     ProgrammeStatus,
 )
+from .situations import HelpFlag, Situation, SituationHelp
 from .stories import SuccessStory, SuccessStoryQuerySet, SuccessStoryStatus
 
 __all__ = [
+    "Delivery",
+    "DeliveryQuerySet",
+    "DeliveryStatus",
     "Exploration",
     "ExplorationCandidate",
     "ExplorationPhoto",
     "ExplorationQuerySet",
-    "SuccessStory",
-    "SuccessStoryQuerySet",
-    "SuccessStoryStatus",
-    "exploration_photo_upload_to",
-    "Delivery",
-    "DeliveryQuerySet",
-    "DeliveryStatus",
+    "HelpFlag",
     "MentoringVisit",
     "MentoringVisitQuerySet",
     "OutcomeRecord",
@@ -43,11 +42,12 @@ __all__ = [
     "ProgrammeKind",
     "ProgrammeQuerySet",
     "ProgrammeStatus",
+    "Situation",
+    "SituationHelp",
+    "SuccessStory",
+    "SuccessStoryQuerySet",
+    "SuccessStoryStatus",
     "VisitPhoto",
+    "exploration_photo_upload_to",
     "visit_photo_upload_to",
 ]
-
-# Village situations (issue 15): the explicit "needs help" flag and the help matched to each situation.
-from .situations import HelpFlag, Situation, SituationHelp  # noqa: E402
-
-__all__ += ["HelpFlag", "Situation", "SituationHelp"]

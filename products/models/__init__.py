@@ -1,10 +1,11 @@
 """The products app's models, split at the domain's seams; every public name is re-exported here, so
 `from products.models import ...` (code, tests and migrations) needs no change.
 
-- registry: categories, producers (UMKM), products, product photos, held spreadsheet uploads
+- registry: categories, producers (UMKM), products, product photos
 - legality: legality documents and their expiry
 - designation: the flagship (OVOP) designation and the villages' OVOP status
-- assessment: the scoring rubric, assessments and their scores, products due for assessment
+- rounds: yearly designation rounds and their decrees
+- assessment: the scoring rubric, assessments, their scores and the assessor's role
 
 The modules import each other directly (never through this package); registry, which the others
 build on, imports them only inside its methods.
@@ -36,8 +37,17 @@ from .designation import (  # isort: skip
     Designation,
     DesignationQuerySet,
     DesignationStatus,
+    NEWEST_FIRST,
     VillageStatus,
     designation_actor,
+)
+from .rounds import (  # isort: skip
+    Decree,
+    DesignationRound,
+    DesignationRoundQuerySet,
+    RoundState,
+    decree_upload_to,
+    validate_decree_scan,
 )
 from .assessment import (  # isort: skip
     ASSESSMENT_VALID_MONTHS,
@@ -46,13 +56,18 @@ from .assessment import (  # isort: skip
     AssessmentCriterion,
     AssessmentQuerySet,
     AssessmentScore,
+    AssessorRole,
     add_months,
+    assessor_role_label,
+    assessor_role_of,
+    assessor_role_refusal,
     stars_for,
 )
 
 __all__ = [
     "ASSESSMENT_VALID_MONTHS",
     "EXPIRY_WARNING_DAYS",
+    "NEWEST_FIRST",
     "NIB_HELD_ELSEWHERE",
     "NIB_PATTERN",
     "STAR_BANDS",
@@ -60,9 +75,13 @@ __all__ = [
     "AssessmentCriterion",
     "AssessmentQuerySet",
     "AssessmentScore",
+    "AssessorRole",
     "Category",
+    "Decree",
     "Designation",
     "DesignationQuerySet",
+    "DesignationRound",
+    "DesignationRoundQuerySet",
     "DesignationStatus",
     "LegalityDocument",
     "LegalityDocumentQuerySet",
@@ -72,8 +91,13 @@ __all__ = [
     "ProductPhoto",
     "ProductQuerySet",
     "ProductStatus",
+    "RoundState",
     "VillageStatus",
     "add_months",
+    "assessor_role_label",
+    "assessor_role_of",
+    "assessor_role_refusal",
+    "decree_upload_to",
     "designation_actor",
     "expired_q",
     "expiring_q",
@@ -83,37 +107,7 @@ __all__ = [
     "photo_upload_to",
     "stars_for",
     "today",
+    "validate_decree_scan",
     "validate_nib",
     "validate_whatsapp",
-]
-
-# Yearly designation rounds, decrees and assessor roles (issue 15, items 6 to 8).
-from .rounds import (  # isort: skip
-    Decree,
-    DesignationRound,
-    DesignationRoundQuerySet,
-    RoundState,
-    decree_upload_to,
-    validate_decree_scan,
-)
-from .designation import NEWEST_FIRST  # isort: skip
-from .assessment import (  # isort: skip
-    AssessorRole,
-    assessor_role_label,
-    assessor_role_of,
-    assessor_role_refusal,
-)
-
-__all__ += [
-    "NEWEST_FIRST",
-    "AssessorRole",
-    "Decree",
-    "DesignationRound",
-    "DesignationRoundQuerySet",
-    "RoundState",
-    "assessor_role_label",
-    "assessor_role_of",
-    "assessor_role_refusal",
-    "decree_upload_to",
-    "validate_decree_scan",
 ]
