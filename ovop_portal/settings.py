@@ -124,11 +124,18 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "core",
     "villages",
     "products",
     "assistance",
     "accounts",
+    "regency",
+    "jobs",
+    "reminders",
     "catalogue",
     "officials",
     "seeding",
@@ -145,6 +152,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: marks a session verified by a TOTP or recovery code (django-otp), then sends
+    # the roles that must use it to set it up or to verify before any officials' or admin page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.twofactor.TwoFactorRequiredMiddleware",
     "ovop_portal.middleware.PrivateResponsesMiddleware",  # private, no-store: officials and non-public pages
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the audit trail (django-simple-history).
@@ -183,6 +194,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: a statement running longer than this is cancelled (0: no limit). Set it for the web
+# processes (deploy/ovop.env), not for the worker or migrations, which may run longer.
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_STATEMENT_TIMEOUT_MS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite holds one writer at a time: take the write lock when a transaction starts
     # (a read that later writes cannot then fail half-way) and wait for it instead of failing.
@@ -233,6 +251,11 @@ AXES_VERBOSE = False
 # DJANGO_PROXY_COUNT trusted proxies the X-Forwarded-For entry the outermost one appended (see there
 # why a callable rather than django-ipware, whose AXES_IPWARE_* settings do nothing when it is absent).
 AXES_CLIENT_IP_CALLABLE = "accounts.passwords.client_address"
+# Two-factor sign-in (TOTP, with recovery codes): required of the Admin Dinas and Dinas officials,
+# optional for kecamatan officers. On by default in production; off by default in development, so the
+# demo accounts sign in with a password only (anyone may still set it up).
+OVOP_TWO_FACTOR_REQUIRED = env_bool("OVOP_TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OVOP_TWO_FACTOR_ISSUER", "OVOP Portal")
 # Password-reset requests answered with an e-mail per visitor address and per e-mail address, per hour.
 OVOP_PASSWORD_RESET_LIMIT = env_int("OVOP_PASSWORD_RESET_LIMIT", 5)
 if OVOP_PASSWORD_RESET_LIMIT < 1:
@@ -287,6 +310,77 @@ STORAGES = {
         )
     },
 }
+
+# The portal's public address, for links in e-mails and in QR codes (no trailing slash). Default: the
+# first allowed host over https (http://127.0.0.1:8000 in development).
+OVOP_PUBLIC_URL = env_str(
+    "OVOP_PUBLIC_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000",
+).rstrip("/")
+if not re.fullmatch(r"https?://[^/\s]+", OVOP_PUBLIC_URL):
+    raise ImproperlyConfigured(
+        f"OVOP_PUBLIC_URL must be like https://ovop.example.go.id, not {OVOP_PUBLIC_URL!r}"
+    )
+
+
+def mailers_from_url(url: str) -> dict:
+    """Django 6.1's MAILERS from one URL: smtp://user:password@host:587 (STARTTLS), smtps://…:465
+    (TLS from the start), console: (development: e-mails printed to the log), locmem: (tests)."""
+    from urllib.parse import unquote, urlsplit
+
+    if url in {"console:", "console://"}:
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    if url in {"locmem:", "locmem://"}:
+        return {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must be smtp://user:password@host:587, smtps://user:password@host:465 or console:"
+        )
+    implicit_tls = parts.scheme == "smtps"
+    options = {
+        "host": parts.hostname,
+        "port": parts.port or (465 if implicit_tls else 587),
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_ssl": implicit_tls,
+        # STARTTLS unless the URL says ?tls=false (a local relay or mail catcher on the same machine).
+        "use_tls": not implicit_tls and "tls=false" not in parts.query,
+        "timeout": env_int("EMAIL_TIMEOUT_SECONDS", 10),
+    }
+    return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
+
+
+# E-mail (password reset, reminders): one URL from the environment. Without it e-mails go to the console
+# log; `check --deploy` warns (ovop.W001) when that is so in production.
+EMAIL_URL = env_str("EMAIL_URL")
+MAILERS = mailers_from_url(EMAIL_URL or "console:")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OVOP Portal <noreply@localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Background work (Django's tasks framework): the database backend, run by `manage.py run_worker`. In
+# development, without a worker, tasks run at once inside the request (OVOP_TASKS=immediate).
+OVOP_TASKS = env_str("OVOP_TASKS", "immediate" if DEBUG else "database")
+if OVOP_TASKS not in {"database", "immediate"}:
+    raise ImproperlyConfigured(f"OVOP_TASKS must be database or immediate, not {OVOP_TASKS!r}")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if OVOP_TASKS == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A worker that has not written its heartbeat for this many seconds is gone: /readyz/ says so, and its
+# running tasks are put back in the queue (jobs.recovery).
+OVOP_WORKER_STALE_SECONDS = env_int("OVOP_WORKER_STALE_SECONDS", 60)
+# Imports with more rows than this run on the worker, with progress; smaller ones inside the request.
+OVOP_BACKGROUND_IMPORT_ROWS = env_int("OVOP_BACKGROUND_IMPORT_ROWS", 300)
+# Reminder digests: the hour (Asia/Jakarta) they are sent, and how far ahead expiring documents count.
+OVOP_REMINDER_HOUR = env_int("OVOP_REMINDER_HOUR", 7)
+OVOP_REMINDER_EXPIRY_DAYS = env_int("OVOP_REMINDER_EXPIRY_DAYS", 90)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -9,12 +9,15 @@ from django.urls import include, path
 from accounts.passwords import ThrottledPasswordResetView
 from catalogue.sitemaps import SITEMAPS
 from core.views import health
+from jobs.health import readyz
 
 urlpatterns = [
     # The public site. The region lists come before the catalogue's "desa/<code>/" page.
     path("", include("villages.urls")),
     path("", include("catalogue.urls")),
+    path("", include("regency.urls")),
     path("healthz/", health, name="health"),
+    path("readyz/", readyz, name="ready"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
@@ -26,8 +29,11 @@ urlpatterns = [
     path("petugas/", include("officials.urls")),
     path("petugas/", include("products.urls")),
     path("petugas/bantuan/", include("assistance.urls")),
+    path("petugas/pekerjaan/", include("jobs.urls")),
+    path("petugas/pengingat/", include("reminders.urls")),
     # Before Django's own: the reset form that throttles and never tells whether an address exists.
     path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -81,6 +81,7 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "catalogue:choose_language": (("302 302 302 302 302", "405 405 405 405 405"), lambda w: {"code": "en"}),
     "catalogue:robots": (PUBLIC, None),
     "health": (PUBLIC, None),
+    "ready": (PUBLIC, None),
     "sitemap-index": (PUBLIC_ANY, None),
     "django.contrib.sitemaps.views.sitemap": (PUBLIC_ANY, lambda w: {"section": "produk"}),
     # sign-in

@@ -46,6 +46,7 @@ def test_check_deploy_is_clean_with_production_variables():
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-like-secret-" + "y" * 20,
             "DJANGO_ALLOWED_HOSTS": "ovop.example.go.id",
+            "EMAIL_URL": "smtp://ovop%40example.go.id:secret@mail.example.go.id:587",
         },
         "--deploy",
         "--fail-level",
@@ -53,6 +54,24 @@ def test_check_deploy_is_clean_with_production_variables():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="runs manage.py in a subprocess")
+def test_check_deploy_warns_when_production_has_no_email_server():
+    """Without EMAIL_URL e-mails only reach the console log: password reset and reminders would say
+    "sent" and send nothing, so the production check says so."""
+    result = django_check(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-like-secret-" + "y" * 20,
+            "DJANGO_ALLOWED_HOSTS": "ovop.example.go.id",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode != 0
+    assert "email" in (result.stdout + result.stderr).lower()
 
 
 def test_manage_py_on_a_developers_checkout_runs_in_development_mode():

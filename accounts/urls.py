@@ -1,0 +1,4 @@
+"""Accounts URLs: two-factor sign-in."""
+
+app_name = "accounts"
+urlpatterns: list = []

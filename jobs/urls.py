@@ -1,0 +1,4 @@
+"""jobs URLs."""
+
+app_name = "jobs"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""regency URLs."""
+
+app_name = "regency"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""reminders URLs."""
+
+app_name = "reminders"
+urlpatterns: list = []
