@@ -376,6 +376,11 @@ TASKS = {
 # A worker that has not written its heartbeat for this many seconds is gone: /readyz/ says so, and its
 # running tasks are put back in the queue (jobs.recovery).
 OVOP_WORKER_STALE_SECONDS = env_int("OVOP_WORKER_STALE_SECONDS", 60)
+# What the scheduler (manage.py run_scheduler) enqueues, and every how many seconds: a task's dotted path.
+OVOP_SCHEDULE = [
+    ("jobs.tasks.recover_stale_tasks", 60),
+    ("reminders.tasks.send_due_reminders", 15 * 60),
+]
 # Imports with more rows than this run on the worker, with progress; smaller ones inside the request.
 OVOP_BACKGROUND_IMPORT_ROWS = env_int("OVOP_BACKGROUND_IMPORT_ROWS", 300)
 # Reminder digests: the hour (Asia/Jakarta) they are sent, and how far ahead expiring documents count.
