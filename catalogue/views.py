@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from assistance.selectors import public_assistance_summary, public_success_story
 from core.caching import cache_public_page, page_shape
+from core.links import public_url
 from core.pagination import paginate
 from products.filters import CatalogueFilter
 from products.models import (
@@ -228,7 +229,7 @@ def product_json_ld(product: Product, producers: list, url: str, image: str | No
 def product_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = _public_product(slug)
     village = product.village
-    url = request.build_absolute_uri(product.get_public_url())
+    url = public_url(product.get_public_url())
     photos = list(product.photos.order_by("-is_cover", "position", "pk"))
     producers = list(product.producers.order_by("business_name"))
     documents = (
@@ -296,7 +297,7 @@ def product_label(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "catalogue/product_label.html",
-        {"product": product, "page_url": request.build_absolute_uri(product.get_public_url())},
+        {"product": product, "page_url": public_url(product.get_public_url())},
     )
 
 
@@ -310,7 +311,7 @@ def product_qr(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if kind not in QR_FORMATS:
         raise Http404
     product = _public_product(slug)
-    code = segno.make(request.build_absolute_uri(product.get_public_url()), error="m")
+    code = segno.make(public_url(product.get_public_url()), error="m")
     buffer = io.BytesIO()
     if kind == "svg":
         code.save(buffer, kind="svg", scale=10, border=4, title=product.name, xmldecl=False)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import Refused
+from core.links import public_url
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from villages.access import dinas_required, official_required
 from villages.roles import scope_of
@@ -187,10 +188,9 @@ def round_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 # --- certificates and their public verification ---------------------------------------------------------
 
 
-def verification_url(request: HttpRequest, designation: Designation) -> str:
-    return request.build_absolute_uri(
-        reverse("catalogue:verify", kwargs={"code": designation.verification_code})
-    )
+def verification_url(designation: Designation) -> str:
+    """The certificate's QR target: the portal's public address (core.links), whoever prints it."""
+    return public_url(reverse("catalogue:verify", kwargs={"code": designation.verification_code}))
 
 
 @official_required
@@ -200,7 +200,7 @@ def designation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     designation = get_object_or_404(
         Designation.objects.for_scope(scope_of(request.user)).for_certificate(), pk=pk
     )
-    url = verification_url(request, designation)
+    url = verification_url(designation)
     qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
     context = {
         "designation": designation,

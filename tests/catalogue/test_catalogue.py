@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -152,7 +153,7 @@ def test_the_whatsapp_link_names_the_product_and_carries_the_page_link(client, g
     assert link.path == "/" + number.lstrip("+")
     message = parse_qs(link.query)["text"][0]
     assert "Gerabah Bumijaya" in message
-    assert f"http://testserver{gerabah.get_public_url()}" in message
+    assert f"{settings.OVOP_PUBLIC_URL}{gerabah.get_public_url()}" in message
 
 
 def test_the_whatsapp_message_follows_the_visitors_language(client, gerabah):
@@ -410,7 +411,7 @@ def test_the_qr_code_encodes_the_product_page_address(client, gerabah):
     import segno
 
     svg = client.get(reverse("catalogue:qr", args=[gerabah.slug, "svg"])).content
-    expected = segno.make(f"http://testserver{gerabah.get_public_url()}", error="m")
+    expected = segno.make(f"{settings.OVOP_PUBLIC_URL}{gerabah.get_public_url()}", error="m")
     buffer = io.BytesIO()
     expected.save(buffer, kind="svg", scale=10, border=4, title=gerabah.name, xmldecl=False)
     assert svg == buffer.getvalue()
@@ -421,9 +422,27 @@ def test_the_printable_label_shows_the_qr_code(client, gerabah):
     assert reverse("catalogue:qr", args=[gerabah.slug, "svg"]) in html
 
 
+def test_printed_qr_codes_point_at_the_public_address_whatever_host_the_page_was_asked_on(
+    client, gerabah, settings
+):
+    """A label printed from an internal address (or a forged Host) must still send a buyer's phone to
+    the portal's public address."""
+    import segno
+
+    settings.OVOP_PUBLIC_URL = "https://ovop.serangkab.go.id"
+    response = client.get(reverse("catalogue:qr", args=[gerabah.slug, "png"]), HTTP_HOST="localhost")
+    expected = segno.make(f"https://ovop.serangkab.go.id{gerabah.get_public_url()}", error="m")
+    buffer = io.BytesIO()
+    expected.save(buffer, kind="png", scale=12, border=4)
+    assert response.content == buffer.getvalue()
+    label = client.get(reverse("catalogue:label", args=[gerabah.slug]), HTTP_HOST="localhost")
+    assert f"https://ovop.serangkab.go.id{gerabah.get_public_url()}" in label.content.decode()
+    assert "localhost" not in label.content.decode()
+
+
 def test_the_product_page_has_title_description_opengraph_canonical_and_json_ld(client, gerabah):
     html = client.get(gerabah.get_public_url(), {"utm_source": "wa"}).content.decode()
-    url = f"http://testserver{gerabah.get_public_url()}"
+    url = f"{settings.OVOP_PUBLIC_URL}{gerabah.get_public_url()}"
     assert re.search(r"<title>Gerabah Bumijaya · Desa Bumijaya · OVOP Kabupaten Serang</title>", html)
     assert '<meta name="description" content="Kendi dan pot dibentuk dengan tangan.">' in html
     assert f'<link rel="canonical" href="{url}">' in html

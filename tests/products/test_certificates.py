@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,7 +60,7 @@ def test_an_approved_designation_has_a_printable_certificate(officer_a_client, f
         "Tahun penetapan 2026",
     ]:
         assert shown in content, shown
-    assert f"http://testserver{verify_url(flagship)}" in content
+    assert f"{settings.OVOP_PUBLIC_URL}{verify_url(flagship)}" in content
     assert re.search(r'<img class="qr" src="data:image/svg\+xml', content)
     assert "css/print-a4.css" in content
 
@@ -67,7 +68,8 @@ def test_an_approved_designation_has_a_printable_certificate(officer_a_client, f
 def test_the_certificates_qr_code_encodes_the_public_verification_address(officer_a_client, flagship):
     response = officer_a_client.get(reverse("products:designation_certificate", args=[flagship.pk]))
     assert (
-        response.context["verification_url"] == f"http://testserver/verifikasi/{flagship.verification_code}/"
+        response.context["verification_url"]
+        == f"{settings.OVOP_PUBLIC_URL}/verifikasi/{flagship.verification_code}/"
     )
 
 
