@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "path",
             nargs="?",
-            help="the file to write (default: backups/ovop-<date-time>.tar.gz)",
+            help="the file to write (default: backups-data/ovop-<date-time>.tar.gz)",
         )
         parser.add_argument(
             "--strict",
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: str | None = None, strict: bool = False, **options) -> None:
-        target = Path(path or f"backups/ovop-{datetime.datetime.now():%Y%m%d-%H%M%S}.tar.gz")
+        target = Path(path or f"backups-data/ovop-{datetime.datetime.now():%Y%m%d-%H%M%S}.tar.gz")
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             result = backup_create(path=target)
