@@ -12,17 +12,22 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, connections, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils import timezone
+from django.template import loader
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from villages.models import service_area_region
 
 from .models import PasswordResetRequest
 
@@ -69,6 +74,27 @@ class PasswordResetRequestForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Through Django 6.1's default mailer (MAILERS), not the deprecated get_connection() that
+        Django's own send_mail still goes through; a failure propagates to send_password_reset_mail,
+        which logs it."""
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            message.attach_alternative(
+                loader.render_to_string(html_email_template_name, context), "text/html"
+            )
+        message.send(using="default")
 
 
 def _key(kind: str, value: str) -> str:
@@ -128,17 +154,29 @@ class _MailQueue:
 mail_queue = _MailQueue()
 
 
-def send_password_reset_mail(email: str, domain: str, use_https: bool) -> None:
-    """Mail a reset link to every active account with this address (none: nothing happens)."""
+def _site_name() -> str:
+    area = service_area_region()
+    return f"OVOP {area.name}" if area is not None else "OVOP"
+
+
+def send_password_reset_mail(email: str, language: str) -> None:
+    """Mail a reset link to every active account with this address (none: nothing happens), in the
+    language the visitor asked in.
+
+    The link points at OVOP_PUBLIC_URL, never at the request's Host header: whoever asks for a reset
+    may send any Host, and a link to their own server would hand them the victim's token."""
+    public = urlsplit(settings.OVOP_PUBLIC_URL)
     try:
-        form = PasswordResetRequestForm(data={"email": email})
-        if form.is_valid():
-            form.save(
-                domain_override=domain,
-                use_https=use_https,
-                subject_template_name="registration/password_reset_subject.txt",
-                email_template_name="registration/password_reset_email.html",
-            )
+        with translation.override(language):
+            form = PasswordResetRequestForm(data={"email": email})
+            if form.is_valid():
+                form.save(
+                    domain_override=public.netloc,
+                    use_https=public.scheme == "https",
+                    subject_template_name="registration/password_reset_subject.txt",
+                    email_template_name="registration/password_reset_email.html",
+                    extra_email_context={"site_name": _site_name()},
+                )
     except Exception:
         # Nobody waits on this thread: a failure is logged, never shown (that would tell who exists).
         logger.exception("Password reset e-mail could not be prepared or sent")
@@ -159,7 +197,7 @@ def _serialise_on(*keys: str) -> None:
 
 
 @transaction.atomic
-def password_reset_request(*, email: str, client: str | None, domain: str, use_https: bool) -> bool:
+def password_reset_request(*, email: str, client: str | None, language: str) -> bool:
     """Queue a reset e-mail unless this address or this visitor asked too often in the last hour.
 
     Returns whether it was queued; the caller must answer the same either way."""
@@ -178,7 +216,7 @@ def password_reset_request(*, email: str, client: str | None, domain: str, use_h
         logger.warning("Password reset throttled for a client or address")
         return False
     PasswordResetRequest.objects.create(client_key=client_key, email_key=email_key, created_at=now)
-    transaction.on_commit(partial(mail_queue.submit, send_password_reset_mail, email, domain, use_https))
+    transaction.on_commit(partial(mail_queue.submit, send_password_reset_mail, email, language))
     return True
 
 
@@ -192,7 +230,6 @@ class ThrottledPasswordResetView(PasswordResetView):
         password_reset_request(
             email=form.cleaned_data["email"],
             client=client_address(self.request),
-            domain=self.request.get_host(),
-            use_https=self.request.is_secure(),
+            language=translation.get_language(),
         )
         return HttpResponseRedirect(self.get_success_url())

@@ -256,6 +256,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.passwords.client_address"
 # demo accounts sign in with a password only (anyone may still set it up).
 OVOP_TWO_FACTOR_REQUIRED = env_bool("OVOP_TWO_FACTOR_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = env_str("OVOP_TWO_FACTOR_ISSUER", "OVOP Portal")
+# The device admin never shows secrets, QR codes or recovery codes (accounts/admin.py replaces it anyway).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Password-reset requests answered with an e-mail per visitor address and per e-mail address, per hour.
 OVOP_PASSWORD_RESET_LIMIT = env_int("OVOP_PASSWORD_RESET_LIMIT", 5)
 if OVOP_PASSWORD_RESET_LIMIT < 1:

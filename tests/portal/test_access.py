@@ -93,6 +93,13 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "password_reset_done": (PUBLIC, None),
     "password_reset_confirm": (PUBLIC_ANY, lambda w: {"uidb64": "MQ", "token": "salah-token"}),
     "password_reset_complete": (PUBLIC, None),
+    # two-factor sign-in
+    "accounts:security": (OFFICIAL_READ, None),
+    "accounts:verify": (("302 302 302 302 302", "302 302 302 302 302"), None),
+    "accounts:enrol": (OFFICIAL, None),
+    "accounts:recovery_codes": (("302 302 302 302 302", "302 405 405 405 405"), None),
+    "accounts:recovery_regenerate": (("302 405 405 405 405", "302 302 302 302 302"), None),
+    "accounts:disable": (("302 405 405 405 405", "302 302 302 302 302"), None),
     # officials: overview
     "officials:home": (OFFICIAL, None),
     "officials:dashboard": (OFFICIAL, None),
