@@ -1,11 +1,37 @@
 """Keeps products' search text (derived data, like a cache) right whoever writes: forms, admin,
-imports, scripts. The conventions allow signals for exactly this kind of upkeep."""
+imports, scripts. The conventions allow signals for exactly this kind of upkeep.
 
+And one announcement: `proposal_decided`, sent after a decision on a proposal commits, so that an app
+above products (reminders: the e-mail to the proposer) can act on it without products importing it.
+"""
+
+from functools import partial
+
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Category, Producer, Product
 from .search import search_refresh
+
+# A proposal was approved or rejected (designation_approve, designation_reject, round_decide).
+# Arguments: designation_id (int), status (the new Designation.Status). Sent once the deciding
+# transaction commits, never for a decision rolled back.
+proposal_decided = Signal()
+
+
+def announce_decision(designation) -> None:
+    """Call inside the deciding transaction. robust=True: the decision is committed by then, so a
+    failing receiver is logged and does not turn the official's successful decision into an error."""
+    transaction.on_commit(
+        partial(
+            proposal_decided.send,
+            sender=type(designation),
+            designation_id=designation.pk,
+            status=designation.status,
+        ),
+        robust=True,
+    )
 
 
 @receiver(post_save, sender=Product)

@@ -1,4 +1,10 @@
-"""reminders URLs."""
+"""reminders URLs (mounted at /petugas/pengingat/)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reminders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.preferences, name="preferences"),
+]

@@ -23,6 +23,7 @@ from ..models import (
     assessor_role_refusal,
     stars_for,
 )
+from ..signals import announce_decision
 
 
 def _locked_designation(designation: Designation) -> Designation:
@@ -171,6 +172,7 @@ def _approve_locked(
     designation.decree_number, designation.decree_date = decree_number, decree_date
     designation.decree = decree
     designation.save()
+    announce_decision(designation)
 
 
 @transaction.atomic
@@ -184,6 +186,7 @@ def designation_reject(*, designation: Designation, decided_by, reason: str) -> 
     designation.decided_by, designation.decided_at = decided_by, timezone.now()
     designation.rejection_reason = reason
     designation.save()
+    announce_decision(designation)
     return designation
 
 

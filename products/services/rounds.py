@@ -18,6 +18,7 @@ from ..models import (
     Product,
     today,
 )
+from ..signals import announce_decision
 from .designation import _approve_locked, _check_still_proposed
 
 
@@ -226,6 +227,7 @@ def round_decide(
                 designation.rejection_reason = reason.strip()
                 designation._history_user = decided_by
                 designation.save()
+                announce_decision(designation)
             locked.state = DesignationRound.State.DECIDED
             locked._history_user = decided_by
             locked.save()

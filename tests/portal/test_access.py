@@ -93,6 +93,7 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "password_reset_done": (PUBLIC, None),
     "password_reset_confirm": (PUBLIC_ANY, lambda w: {"uidb64": "MQ", "token": "salah-token"}),
     "password_reset_complete": (PUBLIC, None),
+    "reminders:preferences": (OFFICIAL, None),
     # two-factor sign-in
     "accounts:security": (OFFICIAL_READ, None),
     "accounts:verify": (("302 302 302 302 302", "302 302 302 302 302"), None),
