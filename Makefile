@@ -47,6 +47,12 @@ messages: install
 	$(DEV) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
 	$(DEV) $(BIN)/python manage.py compilemessages -l en -l id --ignore=.venv
 
+## The production topology on this machine (as root: PostgreSQL, Redis, nginx, openssl), PASS/FAIL per
+## check: nginx with TLS, two gunicorns, the worker, the scheduler, a mail catcher (deploy/README.md).
+check-deploy: install
+	command -v nginx >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nginx-light)
+	$(BIN)/python deploy/check_topology.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 

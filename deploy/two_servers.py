@@ -39,6 +39,8 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:543
 # The script drops and creates its database: only a name that is plainly its own is accepted.
 THROWAWAY_NAME = re.compile(r"ovop_two_servers(_[a-z0-9_]+)?")
 PASSWORD = "dua-server-2026"
+OFFICIAL = "petugas-ciruas"  # a demo account (seed_demo)
+BUMIJAYA = "36.04.09.2009"  # Desa Bumijaya, Kecamatan Ciruas
 
 
 def database_target(url: str) -> tuple[list[str], dict, str]:
@@ -276,11 +278,13 @@ def run_servers(work: Path, redis_url: str, options: list[str], pg_env: dict, na
         official = Browser()
         login = official.form(f"{a}/accounts/login/")
         fields = [(k, v) for k, v in login if k not in ("username", "password")]
-        fields += [("username", "dinas"), ("password", PASSWORD)]
+        # A kecamatan officer of Ciruas (the product and the imported producers are in Ciruas): the Dinas
+        # accounts must set up two-factor sign-in first in production (OVOP_TWO_FACTOR_REQUIRED).
+        fields += [("username", OFFICIAL), ("password", PASSWORD)]
         status, landed = official.post(f"{a}/accounts/login/", fields, referer=f"{a}/accounts/login/")
         check(landed.endswith("/petugas/"), f"signed in on server A ({landed})")
         status, page, _ = official.get(f"{b}/petugas/")
-        check(status == 200 and "Keluar (dinas)" in page, "the same session works on server B")
+        check(status == 200 and f"Keluar ({OFFICIAL})" in page, "the same session works on server B")
 
         visitor = Browser()
         slug = "gerabah-bumijaya"
@@ -335,6 +339,7 @@ def check_import(official: Browser, a: str, b: str, env: dict) -> None:
         row.update(
             {"Nama usaha": f"Usaha Dua Server {n}", "NIB": "", "WhatsApp": "", "Pemilik/ketua": f"Ibu {n}"}
         )
+        row["Kode desa"] = BUMIJAYA
         rows.append([row.get(header, "") for header in headers])
     data = io.StringIO()
     csv.writer(data).writerows([headers, *rows])

@@ -6,17 +6,25 @@ chunks and written as they come. Producers and products come back through an imp
 preview (a dry run that writes nothing) of what would be added, updated, left alone or refused (row,
 column and reason), then the import itself, all or nothing, re-checked against the data as it is then.
 The columns are the resources' (products.resources, assistance.resources).
+
+Big files run on the worker as jobs (jobs.models.Job), with a progress page: an import of more than
+OVOP_BACKGROUND_IMPORT_ROWS rows (its preview and the import itself), and an export of more than ten
+times that many rows. Smaller ones stay inside the request, as before.
 """
 
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import asdict, dataclass, field
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +44,9 @@ from core.spreadsheets import (
     table_dataset,
     xlsx_response,
 )
+from jobs.models import Job
+from jobs.progress import CountedDataset, counted, writes_refused
+from jobs.services import Progress, job_complete, job_run, job_start
 from products.filters import ProducerFilter, ProductFilter, VillageStatusFilter
 from products.models import Category, Producer, Product
 from products.resources import (
@@ -50,7 +61,7 @@ from villages.access import official_required
 from villages.models import Village
 from villages.roles import Scope, scope_of
 
-from .sheet_files import upload_discard, upload_load, upload_store
+from .sheet_files import held_discard, job_upload, upload_discard, upload_load, upload_store
 
 FORMATS = ("csv", "xlsx")
 IMPORTS = {"produsen": ProducerResource, "produk": ProductResource}
@@ -114,22 +125,71 @@ EXPORTS = {
 }
 
 
+def background_export_rows() -> int:
+    """An export of more rows than this is written by the worker. Counted rows, not the area: a
+    province official who filters down to one kecamatan gets the file at once, and a regency whose
+    registry has grown gets a job."""
+    return settings.OVOP_BACKGROUND_IMPORT_ROWS * 10
+
+
+def _export_response(resource, queryset, filename: str, fmt: str, title, progress=None):
+    rows = export_rows(resource, queryset)
+    if progress is not None:
+        rows = counted(rows, progress, queryset.count())
+    if fmt == "csv":
+        return stream_csv(resource.get_export_headers(), rows, filename)
+    return xlsx_response(resource.get_export_headers(), rows, filename, str(title))
+
+
 @official_required
 def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
-    """The list on screen (its filters, the official's area) as CSV or XLSX, every page of it."""
+    """The list on screen (its filters, the official's area) as CSV or XLSX, every page of it; a big one
+    as a job whose page gives the file when it is written."""
     if what not in EXPORTS or fmt not in FORMATS:
         raise Http404
     build, base, title = EXPORTS[what]
     scope = scope_of(request.user)
     resource, queryset = build(request, scope)
-    headers, rows, filename = (
-        resource.get_export_headers(),
-        export_rows(resource, queryset),
-        _filename(base, scope, fmt),
-    )
-    if fmt == "csv":
-        return stream_csv(headers, rows, filename)
-    return xlsx_response(headers, rows, filename, str(title))
+    count = queryset.count()
+    if count > background_export_rows():
+        job = job_start(
+            owner=request.user,
+            kind=Job.Kind.EXPORT,
+            title=_("Ekspor %(what)s (%(format)s)") % {"what": title, "format": fmt.upper()},
+            task_path=f"{__name__}.export_task",
+            params={"what": what, "fmt": fmt, "query": request.GET.urlencode()},
+            total=count,
+        )
+        messages.info(request, _("Datanya banyak, jadi berkasnya disiapkan di latar belakang."))
+        return redirect(job)
+    return _export_response(resource, queryset, _filename(base, scope, fmt), fmt, title)
+
+
+@task
+def export_task(job_id: str) -> dict:
+    return job_run(job_id, _export_job)
+
+
+def _export_job(job: Job) -> None:
+    """The export, as the official's request asked it (filters and today's area), into a file in private
+    storage that only the job's owner downloads."""
+    params = job.params
+    build, base, title = EXPORTS[params["what"]]
+    request = HttpRequest()
+    request.GET, request.user = QueryDict(params["query"]), job.owner
+    scope = scope_of(job.owner)
+    if not scope.is_official:
+        raise Refused(_("Akun ini tidak lagi berhak mengekspor data."))
+    resource, queryset = build(request, scope)
+    filename = _filename(base, scope, params["fmt"])
+    response = _export_response(resource, queryset, filename, params["fmt"], title, Progress(job))
+    with tempfile.TemporaryFile() as output:
+        # The response is read, never closed: closing it would signal the end of a request, on which
+        # Django closes the database connection.
+        for chunk in response.streaming_content:
+            output.write(chunk)
+        output.seek(0)
+        job_complete(job=job, result={"rows": job.done, "filename": filename}, file=File(output, filename))
 
 
 # --- templates ----------------------------------------------------------------------------------------
@@ -256,6 +316,13 @@ class ImportReport:
     def changes_anything(self) -> bool:
         return bool(self.count("new") or self.count("update"))
 
+    def as_json(self) -> dict:
+        return asdict(self)  # dates and decimals in the changes: Job.result's encoder writes them as text
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportReport":
+        return cls(**{**data, "rows": [RowReport(**row) for row in data["rows"]]})
+
 
 def _summarise(kind: str, resource: SheetImportResource, result: Result, ignored: list[str]) -> ImportReport:
     report = ImportReport(kind=kind, ignored_columns=ignored)
@@ -290,9 +357,9 @@ def _summarise(kind: str, resource: SheetImportResource, result: Result, ignored
     return report
 
 
-def import_run(*, kind: str, name: str, data: bytes, scope: Scope, dry_run: bool) -> ImportReport:
-    """Check the file row by row and, unless it is a dry run and only if every row is valid, write it
-    in one transaction. A dry run always rolls back."""
+def _prepared(kind: str, name: str, data: bytes, scope: Scope):
+    """The file's rows under the resource's columns, the columns ignored and the resource; a report of
+    why not when the file cannot be read."""
     resource_class = IMPORTS[kind]
     try:
         table = read_table(name, data)
@@ -300,7 +367,16 @@ def import_run(*, kind: str, name: str, data: bytes, scope: Scope, dry_run: bool
         dataset, ignored = table_dataset(table, probe.get_export_headers(), probe.import_columns())
     except Refused as refusal:
         return ImportReport(kind=kind, file_errors=[refusal.message])
-    resource = resource_class(scope=scope, sheet_rows=table.numbers)
+    return dataset, ignored, resource_class(scope=scope, sheet_rows=table.numbers)
+
+
+def import_run(*, kind: str, name: str, data: bytes, scope: Scope, dry_run: bool) -> ImportReport:
+    """Check the file row by row and, unless it is a dry run and only if every row is valid, write it
+    in one transaction. A dry run always rolls back."""
+    prepared = _prepared(kind, name, data, scope)
+    if isinstance(prepared, ImportReport):
+        return prepared
+    dataset, ignored, resource = prepared
     with transaction.atomic():
         result = resource.import_data(
             dataset,
@@ -318,6 +394,97 @@ def import_run(*, kind: str, name: str, data: bytes, scope: Scope, dry_run: bool
             invalidate_public_pages()
             invalidate_figures()
     return report
+
+
+def import_check(*, kind: str, name: str, data: bytes, scope: Scope, progress: Progress) -> ImportReport:
+    """A dry run that shows its progress: what import_run(dry_run=True) reports, for the worker.
+
+    It runs outside any transaction, unlike import_run's, because the progress page must see the
+    rows counted while they are checked, and a count written inside a transaction is seen only at
+    its end (PostgreSQL) or, on SQLite, blocks every other writer until then. A dry run writes
+    nothing, and writes_refused makes sure of it; the cost is that the rows are read without one
+    snapshot, which a preview may afford: the import checks them all again, in its own transaction.
+    """
+    prepared = _prepared(kind, name, data, scope)
+    if isinstance(prepared, ImportReport):
+        return prepared
+    dataset, ignored, resource = prepared
+    total = len(dataset)
+    progress(0, total)
+    rows = CountedDataset(dataset, lambda number: progress(number, total))
+    with writes_refused(except_table=Job._meta.db_table):
+        result = resource.import_data_inner(
+            rows, dry_run=True, raise_errors=False, using_transactions=False, collect_failed_rows=False
+        )
+    return _summarise(kind, resource, result, ignored)
+
+
+@task
+def import_preview_task(job_id: str) -> dict:
+    return job_run(job_id, _preview_job)
+
+
+def _preview_job(job: Job) -> None:
+    scope, kind, name, data = job_upload(job)
+    report = import_check(kind=kind, name=name, data=data, scope=scope, progress=Progress(job))
+    url = f"{reverse('officials:import_preview')}?ref={job.params['ref']}&job={job.pk}"
+    result = {"counts": report.counts, "report": report.as_json(), "next": "preview", "next_url": url}
+    job_complete(job=job, result=result, errors=report.errors)
+
+
+@task
+def import_task(job_id: str) -> dict:
+    return job_run(job_id, _import_job)
+
+
+def _import_job(job: Job) -> None:
+    """The confirmed import of a big file, in two steps. First every row is checked as the preview
+    does (import_check: outside a transaction, with progress). Then, when all are valid, import_run
+    checks them again under row locks and writes them in one transaction, in which the job is marked
+    done and the upload dropped: a worker killed before the commit leaves nothing written and the job
+    still to do (jobs.recovery runs it again), one killed after it leaves a job that is done, which a
+    second run leaves alone (jobs.services.job_run)."""
+    scope, kind, name, data = job_upload(job)
+    report = import_check(kind=kind, name=name, data=data, scope=scope, progress=Progress(job))
+    if report.ok:
+        with transaction.atomic():
+            report = import_run(kind=kind, name=name, data=data, scope=scope, dry_run=False)
+            if report.ok:
+                held_discard(job.owner, job.params["ref"])
+                result = {"counts": report.counts, "next": "list", "next_url": reverse(IMPORT_LISTS[kind])}
+                job_complete(job=job, result=result)
+                return
+    refused = _("Tidak ada yang disimpan karena ada baris yang ditolak. Perbaiki berkasnya lalu unggah lagi.")
+    job_complete(
+        job=job,
+        result={"counts": report.counts},
+        errors=report.errors,
+        failure=report.file_errors[0] if report.file_errors else refused,
+    )
+
+
+def _start_import_job(request: HttpRequest, task_name: str, ref: str, meta: dict, preview: bool) -> Job:
+    """A job for this upload; the one already under way when the official sends the form twice."""
+    task_path = f"{__name__}.{task_name}"
+    running = Job.objects.for_owner(request.user).unfinished().filter(task_path=task_path, params__ref=ref)
+    if (already := running.first()) is not None:
+        return already
+    what = IMPORT_LABELS[meta["kind"]]
+    title = _("Pratinjau impor %(what)s: %(name)s") if preview else _("Impor %(what)s: %(name)s")
+    return job_start(
+        owner=request.user,
+        kind=Job.Kind.IMPORT,
+        title=title % {"what": what, "name": meta["name"]},
+        task_path=task_path,
+        params={"ref": ref, "kind": meta["kind"], "name": meta["name"]},
+    )
+
+
+def _is_big(meta: dict, data: bytes) -> bool:
+    try:
+        return len(read_table(meta["name"], data).rows) > settings.OVOP_BACKGROUND_IMPORT_ROWS
+    except Refused:
+        return False
 
 
 class UploadForm(forms.Form):
@@ -338,6 +505,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.content = b""
+        self.rows = 0
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -352,6 +520,7 @@ class UploadForm(forms.Form):
             table = read_table(upload.name, self.content)
             resource = IMPORTS[kind](scope=self.scope)
             table_dataset(table, resource.get_export_headers(), resource.import_columns())
+            self.rows = len(table.rows)
         except Refused as refusal:
             self.add_error("file", refusal.message)
         return cleaned
@@ -359,13 +528,15 @@ class UploadForm(forms.Form):
 
 @official_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """Step 1: the file and what it holds. A file that cannot be read is refused here."""
+    """Step 1: the file and what it holds. A file that cannot be read is refused here. A big file's
+    preview is a job: its page follows the progress and then links to the preview."""
     scope = scope_of(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, scope=scope)
     if request.method == "POST" and form.is_valid():
-        token = upload_store(
-            request, kind=form.cleaned_data["kind"], name=form.cleaned_data["file"].name, data=form.content
-        )
+        meta = {"kind": form.cleaned_data["kind"], "name": form.cleaned_data["file"].name}
+        token = upload_store(request, data=form.content, **meta)
+        if form.rows > settings.OVOP_BACKGROUND_IMPORT_ROWS:
+            return redirect(_start_import_job(request, "import_preview_task", token, meta, preview=True))
         return redirect(f"{reverse('officials:import_preview')}?ref={token}")
     templates = [
         (label, {fmt: reverse("officials:import_template", args=[kind, fmt]) for fmt in FORMATS})
@@ -374,9 +545,28 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "officials/import_form.html",
-        {"form": form, "templates": templates},
+        {
+            "form": form,
+            "templates": templates,
+            "background_rows": settings.OVOP_BACKGROUND_IMPORT_ROWS,
+            "jobs_url": reverse("jobs:list"),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _previewed(request: HttpRequest, ref: str) -> Job:
+    """This upload's finished preview job (the official's own), whose result holds the report."""
+    try:
+        job = get_object_or_404(
+            Job.objects.for_owner(request.user),
+            pk=request.GET["job"],
+            status=Job.Status.DONE,
+            params__ref=ref,
+        )
+    except ValidationError:
+        raise Http404 from None
+    return job
 
 
 @official_required
@@ -394,7 +584,15 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     meta, data = upload
     kind = meta["kind"]
     dry_run = request.method != "POST"
-    report = import_run(kind=kind, name=meta["name"], data=data, scope=scope, dry_run=dry_run)
+    if not dry_run and _is_big(meta, data):
+        return redirect(_start_import_job(request, "import_task", ref, meta, preview=False))
+    preview_job = _previewed(request, ref) if dry_run and request.GET.get("job") else None
+    if preview_job is not None:
+        report = ImportReport.from_json(preview_job.result["report"])
+    elif dry_run and _is_big(meta, data):
+        return redirect(_start_import_job(request, "import_preview_task", ref, meta, preview=True))
+    else:
+        report = import_run(kind=kind, name=meta["name"], data=data, scope=scope, dry_run=dry_run)
     if not dry_run and report.ok:
         upload_discard(request, ref)
         counts = report.counts
@@ -412,5 +610,11 @@ def import_preview(request: HttpRequest) -> HttpResponse:
                 "sejak pratinjau. Periksa barisnya di bawah."
             ),
         )
-    context = {"report": report, "ref": ref, "file_name": meta["name"], "what": IMPORT_LABELS[kind]}
+    context = {
+        "report": report,
+        "ref": ref,
+        "file_name": meta["name"],
+        "what": IMPORT_LABELS[kind],
+        "preview_job": preview_job,
+    }
     return render(request, "officials/import_preview.html", context, status=200 if dry_run else 400)

@@ -65,6 +65,25 @@ def _exploration(w: dict) -> Exploration:
     return exploration
 
 
+def _job(w: dict) -> dict:
+    """A finished export of officer A with its file: only its owner sees it (anyone else: 404)."""
+    from jobs.models import Job
+
+    job, created = Job.objects.get_or_create(
+        owner=w["visit"].officer,
+        title="Ekspor produsen",
+        defaults={
+            "kind": "export",
+            "status": "done",
+            "task_path": "officials.spreadsheets.export_task",
+            "params": {"what": "produsen", "fmt": "csv", "query": ""},
+        },
+    )
+    if created:
+        job.file.save("ekspor.csv", ContentFile(b"a\n"))
+    return {"pk": job.pk}
+
+
 EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     # public
     "catalogue:home": (PUBLIC, None),
@@ -94,6 +113,10 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "password_reset_confirm": (PUBLIC_ANY, lambda w: {"uidb64": "MQ", "token": "salah-token"}),
     "password_reset_complete": (PUBLIC, None),
     "reminders:preferences": (OFFICIAL, None),
+    "jobs:list": (OFFICIAL_READ, None),
+    "jobs:detail": (("302 200 404 404 404", "302 405 405 405 405"), _job),
+    "jobs:retry": (("302 405 405 405 405", "302 302 404 404 404"), _job),
+    "jobs:download": (("302 200 404 404 404", "302 405 405 405 405"), _job),
     # two-factor sign-in
     "accounts:security": (OFFICIAL_READ, None),
     "accounts:verify": (("302 302 302 302 302", "302 302 302 302 302"), None),

@@ -32,10 +32,12 @@ SIGN_IN = {
     "password_reset_confirm",
     "password_reset_complete",
 }
+# Readiness answers a probe about this moment: public, but never stored (jobs/health.py).
+PROBES = {"ready"}
 PUBLIC_SITE = sorted(
     name
     for name, (expected, _kwargs) in EXPECTED.items()
-    if expected in (PUBLIC, PUBLIC_ANY) and name not in SIGN_IN
+    if expected in (PUBLIC, PUBLIC_ANY) and name not in SIGN_IN | PROBES
 )
 NOT_PUBLIC = sorted(
     name for name in EXPECTED if name not in PUBLIC_SITE and name != "catalogue:choose_language"
