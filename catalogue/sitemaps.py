@@ -16,6 +16,8 @@ class PagesSitemap(Sitemap):
             "catalogue:map",
             "villages:district_list",
             "villages:village_list",
+            "regency:about",
+            "regency:privacy",
         ]
 
     def location(self, item: str) -> str:

@@ -45,7 +45,7 @@ class RefuseNulCharactersMiddleware:
 
 # The pages anyone may see, by URL name or namespace: everything else (officials' pages, exports, the
 # admin, sign-in and password pages, private files, unknown addresses) is private.
-PUBLIC_NAMESPACES = frozenset({"catalogue", "villages"})
+PUBLIC_NAMESPACES = frozenset({"catalogue", "villages", "regency"})
 PUBLIC_URL_NAMES = frozenset({"health", "sitemap-index", "django.contrib.sitemaps.views.sitemap"})
 
 

@@ -333,33 +333,37 @@ if not re.fullmatch(r"https?://[^/\s]+", OVOP_PUBLIC_URL):
 def mailers_from_url(url: str) -> dict:
     """Django 6.1's MAILERS from one URL: smtp://user:password@host:587 (STARTTLS), smtps://…:465
     (TLS from the start), console: (development: e-mails printed to the log), locmem: (tests)."""
-    from urllib.parse import unquote, urlsplit
+    from urllib.parse import parse_qs, unquote, urlsplit
 
     if url in {"console:", "console://"}:
         return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
     if url in {"locmem:", "locmem://"}:
         return {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+    wanted = "EMAIL_URL must be smtp://user:password@host:587, smtps://user:password@host:465 or console:"
     parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{wanted} (the port is not a number)") from None
     if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise ImproperlyConfigured(
-            "EMAIL_URL must be smtp://user:password@host:587, smtps://user:password@host:465 or console:"
-        )
+        raise ImproperlyConfigured(wanted)
     implicit_tls = parts.scheme == "smtps"
     options = {
         "host": parts.hostname,
-        "port": parts.port or (465 if implicit_tls else 587),
+        "port": port or (465 if implicit_tls else 587),
         "username": unquote(parts.username or ""),
         "password": unquote(parts.password or ""),
         "use_ssl": implicit_tls,
         # STARTTLS unless the URL says ?tls=false (a local relay or mail catcher on the same machine).
-        "use_tls": not implicit_tls and "tls=false" not in parts.query,
+        "use_tls": not implicit_tls and parse_qs(parts.query).get("tls") != ["false"],
         "timeout": env_int("EMAIL_TIMEOUT_SECONDS", 10),
     }
     return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
 
 
 # E-mail (password reset, reminders): one URL from the environment. Without it e-mails go to the console
-# log; `check --deploy` warns (ovop.W001) when that is so in production.
+# log; Django's `check --deploy` warns when that is so in production.
 EMAIL_URL = env_str("EMAIL_URL")
 MAILERS = mailers_from_url(EMAIL_URL or "console:")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OVOP Portal <noreply@localhost>")
@@ -393,6 +397,9 @@ OVOP_BACKGROUND_IMPORT_ROWS = env_int("OVOP_BACKGROUND_IMPORT_ROWS", 300)
 # Reminder digests: the hour (Asia/Jakarta) they are sent, and how far ahead expiring documents count.
 OVOP_REMINDER_HOUR = env_int("OVOP_REMINDER_HOUR", 7)
 OVOP_REMINDER_EXPIRY_DAYS = env_int("OVOP_REMINDER_EXPIRY_DAYS", 90)
+
+# A form sent with an expired CSRF token: a page that says to reload the form, in the visitor's language.
+CSRF_FAILURE_VIEW = "ovop_portal.errors.csrf_failure"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

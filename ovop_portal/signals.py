@@ -15,10 +15,17 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 
 from core.caching import invalidate_figures, invalidate_public_pages
+from regency.selectors import invalidate_profile
 
 # Officers' areas are officials' business only (and change what a dashboard counts).
 PRIVATE_MODELS = {"villages.OfficerArea"}
 DATA_APPS = ("villages", "products", "assistance")
+# Apps whose tables only the public pages show (the regency's identity: header, footer, about and
+# privacy pages); the officials' figures ignore them.
+PUBLIC_ONLY_APPS = ("regency",)
+# The tables the cached regency profile is read from (regency.selectors): the profile, and the regions
+# (the name of a regency without a profile).
+PROFILE_MODELS = ("regency.RegencyProfile", "villages.Regency")
 
 # The table a data-changing statement writes to (Django quotes it, hand-written SQL may not).
 _WRITE = re.compile(
@@ -30,7 +37,7 @@ def _tables(*, public: bool) -> frozenset[str]:
     """The tables of the data apps' models and their many-to-many tables; history tables excluded
     (they record the past, which no page shows)."""
     tables = set()
-    for app in DATA_APPS:
+    for app in DATA_APPS + (PUBLIC_ONLY_APPS if public else ()):
         for model in apps.get_app_config(app).get_models(include_auto_created=True):
             label = model._meta.label
             if model.__name__.startswith("Historical"):
@@ -45,6 +52,7 @@ class _WriteListener:
     def __init__(self) -> None:
         self.public_tables = _tables(public=True)
         self.figures_tables = _tables(public=False)
+        self.profile_tables = frozenset(apps.get_model(label)._meta.db_table for label in PROFILE_MODELS)
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -63,6 +71,8 @@ class _WriteListener:
             invalidate_public_pages(using=alias)
         if table is None or table in self.figures_tables:
             invalidate_figures(using=alias)
+        if table is None or table in self.profile_tables:
+            invalidate_profile(using=alias)
         return result
 
 

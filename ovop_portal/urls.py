@@ -41,4 +41,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "ovop_portal.errors.bad_request"
+handler403 = "ovop_portal.errors.permission_denied"
+handler404 = "ovop_portal.errors.page_not_found"
 handler500 = "ovop_portal.errors.server_error"

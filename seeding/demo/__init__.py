@@ -15,6 +15,7 @@ import datetime
 from .accounts import DEFAULT_DEMO_PASSWORD, demo_accounts_create, demo_password
 from .assistance import demo_assistance_create
 from .designations import demo_designations_create
+from .identity import demo_identity_create
 from .programme_work import demo_programme_work_create
 from .registry import demo_photo, demo_registry_create
 
@@ -32,6 +33,7 @@ def demo_all_create(*, password: str, today: datetime.date) -> dict:
     accounts = demo_accounts_create(password=password)
     return {
         "accounts": accounts,
+        "identity": demo_identity_create(),
         "products": demo_registry_create(today=today),
         "designations": demo_designations_create(today=today),
         "programmes": demo_assistance_create(today=today),

@@ -95,17 +95,18 @@ def test_a_known_and_an_unknown_address_get_the_same_answer_and_the_same_work_in
     assert not [s for s in statements if "auth_user" in s]
     # Both hand the address to the same background job, the same way.
     assert queued == [
-        (accounts.send_password_reset_mail, KNOWN, "testserver", False),
-        (accounts.send_password_reset_mail, UNKNOWN, "testserver", False),
+        (accounts.send_password_reset_mail, KNOWN, "id"),
+        (accounts.send_password_reset_mail, UNKNOWN, "id"),
     ]
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_the_background_job_mails_a_known_address_and_nobody_for_an_unknown_one(account):
-    accounts.send_password_reset_mail(UNKNOWN, "ovop.example.go.id", True)
+def test_the_background_job_mails_a_known_address_and_nobody_for_an_unknown_one(account, settings):
+    settings.OVOP_PUBLIC_URL = "https://ovop.example.go.id"
+    accounts.send_password_reset_mail(UNKNOWN, "id")
     assert mail.outbox == []
-    accounts.send_password_reset_mail(KNOWN.upper(), "ovop.example.go.id", True)
+    accounts.send_password_reset_mail(KNOWN.upper(), "id")
     assert [m.to for m in mail.outbox] == [[KNOWN]]
     message = mail.outbox[0]
     assert message.subject == "Kata sandi baru untuk Portal OVOP"
@@ -203,11 +204,14 @@ def test_a_reset_link_with_a_wrong_token_says_so_in_indonesian(client, account):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_reset_mail_is_sent_after_the_response_and_its_link_sets_a_new_password(client, account):
+def test_the_reset_mail_is_sent_after_the_response_and_its_link_sets_a_new_password(
+    client, account, settings
+):
+    settings.OVOP_PUBLIC_URL = "https://ovop.example.go.id"
     assert ask(client, KNOWN).status_code == 302
     accounts.mail_queue.wait()
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"https://ovop\.example\.go\.id(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
 
     form_page = client.get(link, follow=True)
     assert "Buat kata sandi baru" in form_page.content.decode()
@@ -257,7 +261,7 @@ def test_parallel_requests_for_one_address_cannot_all_pass_the_limit(monkeypatch
 
     def request(name: str, client: str) -> None:
         try:
-            accounts.password_reset_request(email=KNOWN, client=client, domain="testserver", use_https=False)
+            accounts.password_reset_request(email=KNOWN, client=client, language="id")
         finally:
             connection.close()
             if name == "second":
@@ -278,3 +282,176 @@ def test_parallel_requests_for_one_address_cannot_all_pass_the_limit(monkeypatch
     second.join(30)
     assert queued == [KNOWN]
     assert PasswordResetRequest.objects.count() == 1
+
+
+# End to end, the link's host, the language, the mailer ------------------------------------------------
+
+PUBLIC_URL = "https://ovop.serangkab.go.id"
+NEW_PASSWORD = "sandi-baru-yang-kuat-7"
+
+
+def reset_link(message) -> str:
+    """The path of the one reset link in the e-mail, checked to point at the portal's public address."""
+    links = re.findall(r"(https?://[^/\s]+)(/accounts/reset/\S+)", message.body)
+    assert len(links) == 1, message.body
+    host, path = links[0]
+    assert host == PUBLIC_URL
+    return path
+
+
+@pytest.mark.django_db
+def test_a_forgotten_password_is_replaced_from_the_sign_in_page_to_signing_in_again(
+    client, account, mailed_at_once, settings, django_capture_on_commit_callbacks
+):
+    settings.OVOP_PUBLIC_URL = PUBLIC_URL
+    sign_in_page = client.get(reverse("login")).content.decode()
+    reset_url = re.search(r'<a href="([^"]+)">Lupa kata sandi\?</a>', sign_in_page).group(1)
+    assert "Alamat e-mail" in client.get(reset_url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reset_url, {"email": KNOWN}, follow=True)
+    assert "Periksa e-mail Anda" in sent.content.decode()
+    [message] = mail.outbox
+    assert message.to == [KNOWN] and message.subject == "Kata sandi baru untuk Portal OVOP"
+
+    form_page = client.get(reset_link(message), follow=True)
+    assert "Buat kata sandi baru" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "Kata sandi tersimpan" in done.content.decode()
+
+    old = client.post(reverse("login"), {"username": "petugas-reset", "password": "pw-lama-12345"})
+    assert old.status_code == 200 and "_auth_user_id" not in client.session
+    signed_in = client.post(reverse("login"), {"username": "petugas-reset", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("officials:home")
+    assert client.session["_auth_user_id"] == str(account.pk)
+    # The link was used: it cannot set a password a second time.
+    again = client.get(reset_link(message), follow=True).content.decode()
+    assert "Tautan ini tidak berlaku" in again
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_gets_the_identical_pages_and_no_mail_even_when_the_job_runs(
+    client, account, mailed_at_once, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(RESET, {"email": KNOWN}, follow=True, REMOTE_ADDR="203.0.113.5")
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(RESET, {"email": UNKNOWN}, follow=True, REMOTE_ADDR="198.51.100.7")
+    assert known.redirect_chain == unknown.redirect_chain == [(reverse("password_reset_done"), 302)]
+    assert known.content == unknown.content
+    assert [m.to for m in mail.outbox] == [[KNOWN]]
+
+
+@pytest.mark.django_db
+def test_the_limit_follows_ovop_password_reset_limit(
+    client, account, mailed_at_once, settings, django_capture_on_commit_callbacks
+):
+    settings.OVOP_PASSWORD_RESET_LIMIT = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [answer(ask(client, KNOWN, remote=f"203.0.113.{n}")) for n in range(3)]
+    assert len(mail.outbox) == 2
+    assert answers[2] == answers[0] == (302, reverse("password_reset_done"), b"")
+    assert PasswordResetRequest.objects.count() == 2  # the refused request is not counted either
+
+
+@pytest.mark.django_db
+def test_the_link_points_at_the_public_address_whatever_host_the_request_named(
+    client, account, mailed_at_once, settings, django_capture_on_commit_callbacks
+):
+    """Host-header poisoning: a reset asked for through another name the server answers to (or a proxy
+    passing the visitor's Host on) must not mail a link to that name."""
+    settings.OVOP_PUBLIC_URL = PUBLIC_URL
+    settings.ALLOWED_HOSTS = ["ovop.serangkab.go.id", "penyerang.example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            RESET, {"email": KNOWN}, HTTP_HOST="penyerang.example", REMOTE_ADDR="203.0.113.5"
+        )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    reset_link(message)
+    assert "penyerang" not in message.body
+
+
+@pytest.mark.django_db
+def test_the_mail_is_in_the_language_the_visitor_chose_and_signed_with_the_service_area(
+    client, account, mailed_at_once, settings, django_capture_on_commit_callbacks
+):
+    from villages.models import service_area_region
+
+    settings.OVOP_PUBLIC_URL = PUBLIC_URL
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, KNOWN)
+    [message] = mail.outbox
+    assert message.subject == "A new password for the OVOP Portal"
+    assert "Open this link to create a new password" in message.body
+    assert "Buka tautan" not in message.body
+    area = service_area_region()
+    assert area is not None and f"OVOP {area.name}" in message.body
+    reset_link(message)
+
+
+@pytest.mark.django_db
+def test_the_reset_mail_goes_through_mailers_without_djangos_deprecated_mail_api(
+    account, settings, monkeypatch
+):
+    """Django's PasswordResetForm.send_mail sends through get_connection(), deprecated in 6.1 (and it
+    warns once a project stops configuring the default mailer); ours sends through MAILERS."""
+    from django.core import mail as django_mail
+    from django.utils.deprecation import RemovedInDjango2028Warning
+
+    def deprecated(*args, **kwargs):
+        raise AssertionError("get_connection() is deprecated: send with using= a MAILERS alias")
+
+    monkeypatch.setattr(django_mail, "get_connection", deprecated)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RemovedInDjango2028Warning)
+        accounts.send_password_reset_mail(KNOWN, "id")
+    assert [m.to for m in mail.outbox] == [[KNOWN]]
+
+
+# The password change pages (signed in) -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_official_changes_their_password_on_the_portals_own_pages(officer_a_client, officer_a):
+    form = officer_a_client.get(reverse("password_change"))
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert "Ganti kata sandi" in html and "Menu petugas" in html  # the officials' layout
+    assert "Django" not in html.replace("Admin Django", "")  # not the admin's page
+    done = officer_a_client.post(
+        reverse("password_change"),
+        {"old_password": "pw-test-12345", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert done.redirect_chain == [(reverse("password_change_done"), 302)]
+    assert "Kata sandi diganti" in done.content.decode()
+    officer_a.refresh_from_db()
+    assert officer_a.check_password(NEW_PASSWORD)
+    assert officer_a_client.get(reverse("officials:home")).status_code == 200  # still signed in
+
+
+@pytest.mark.django_db
+def test_a_wrong_current_password_changes_nothing(officer_a_client, officer_a):
+    response = officer_a_client.post(
+        reverse("password_change"),
+        {"old_password": "salah", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "invalid-feedback" in response.content.decode()
+    officer_a.refresh_from_db()
+    assert officer_a.check_password("pw-test-12345")
+
+
+@pytest.mark.django_db
+def test_the_password_change_pages_send_a_visitor_to_sign_in(client):
+    for name in ("password_change", "password_change_done"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

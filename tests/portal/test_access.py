@@ -99,6 +99,8 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "catalogue:map": (PUBLIC, None),
     "catalogue:choose_language": (("302 302 302 302 302", "405 405 405 405 405"), lambda w: {"code": "en"}),
     "catalogue:robots": (PUBLIC, None),
+    "regency:about": (PUBLIC, None),
+    "regency:privacy": (PUBLIC, None),
     "health": (PUBLIC, None),
     "ready": (PUBLIC, None),
     "sitemap-index": (PUBLIC_ANY, None),
