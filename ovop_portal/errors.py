@@ -12,7 +12,7 @@ import sys
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils import translation
@@ -94,11 +94,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Django's 500 handler: a database that cannot be reached is a 503 with a friendly page and a
-    Retry-After, any other failure the 500 page. Neither renders with context processors."""
+    """Django's 500 handler: a database that cannot be reached or cannot write (OperationalError,
+    InterfaceError: refused or lost connections, a full disk) is a 503 with a friendly page and a
+    Retry-After; any other failure, other database errors included (an IntegrityError is a bug or a
+    race, not an outage), the 500 page. Neither renders with context processors."""
     error = sys.exc_info()[1]
     with translation.override(_language(request)):
-        if isinstance(error, DatabaseError):
+        if isinstance(error, (OperationalError, InterfaceError)):
             logger.error("Database unavailable: %s", error)
             response = HttpResponse(_plain("503.html"), status=503)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)

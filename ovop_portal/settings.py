@@ -324,9 +324,11 @@ OVOP_PUBLIC_URL = env_str(
     "OVOP_PUBLIC_URL",
     f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000",
 ).rstrip("/")
-if not re.fullmatch(r"https?://[^/\s]+", OVOP_PUBLIC_URL):
+# A host name (a first allowed host like ".example.go.id" or "*" is not one: set OVOP_PUBLIC_URL then).
+if not re.fullmatch(r"https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?", OVOP_PUBLIC_URL):
     raise ImproperlyConfigured(
         f"OVOP_PUBLIC_URL must be like https://ovop.example.go.id, not {OVOP_PUBLIC_URL!r}"
+        " (set it when the first of DJANGO_ALLOWED_HOSTS is a pattern)"
     )
 
 

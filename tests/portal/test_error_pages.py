@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import OperationalError, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -228,7 +228,12 @@ def test_a_failure_gets_the_500_page_in_both_languages_and_no_details(visitor, m
 
 
 def test_the_500_and_503_pages_render_without_a_single_query(rf, django_assert_num_queries):
-    for error, status in [(RuntimeError("boom"), 500), (OperationalError("could not connect"), 503)]:
+    for error, status in [
+        (RuntimeError("boom"), 500),
+        (OperationalError("could not connect"), 503),
+        # A constraint that refused a write is a bug or a race, not an outage: no "come back later".
+        (IntegrityError("duplicate key value violates unique constraint"), 500),
+    ]:
         with database_down(), django_assert_num_queries(0):
             try:
                 raise error

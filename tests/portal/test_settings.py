@@ -74,6 +74,35 @@ def test_check_deploy_warns_when_production_has_no_email_server():
     assert "email" in (result.stdout + result.stderr).lower()
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="runs manage.py in a subprocess")
+def test_a_public_address_that_is_not_a_host_name_stops_start_up():
+    """E-mail links and printed QR codes are built on it: a pattern taken from ALLOWED_HOSTS would make
+    every one of them dead."""
+    production = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-like-secret-" + "y" * 20,
+    }
+    for hosts, public in [
+        (".serangkab.go.id", None),
+        ("*", None),
+        ("ovop.serangkab.go.id", "https://ovop/x"),
+    ]:
+        env = {**production, "DJANGO_ALLOWED_HOSTS": hosts}
+        if public:
+            env["OVOP_PUBLIC_URL"] = public
+        result = django_check(env)
+        assert result.returncode != 0, (hosts, public)
+        assert "OVOP_PUBLIC_URL must be like" in result.stderr
+    good = django_check(
+        {
+            **production,
+            "DJANGO_ALLOWED_HOSTS": ".serangkab.go.id",
+            "OVOP_PUBLIC_URL": "https://ovop.serangkab.go.id",
+        }
+    )
+    assert good.returncode == 0, good.stderr
+
+
 def test_manage_py_on_a_developers_checkout_runs_in_development_mode():
     result = django_check({})
     assert result.returncode == 0, result.stderr
