@@ -153,6 +153,19 @@ def test_the_recap_prints_a_letterhead(client, dinas, profile):
     assert AGENCY in letterhead and "Jl. Veteran No. 1, Serang" in letterhead
 
 
+def test_the_printed_certificate_carries_the_letterhead(client, dinas, profile):
+    designation = DesignationFactory(approved=True)
+    client.force_login(dinas)
+    html = client.get(reverse("products:designation_certificate", args=[designation.pk])).content.decode()
+    certificate = html[html.index('class="a4-sheet certificate') :]
+    letterhead = re.search(r'<div class="regency-letterhead.*?</div>\s*</div>', certificate, re.S).group(0)
+    assert (
+        profile.logo.url in letterhead
+        and "Pemerintah Kabupaten Serang" in letterhead
+        and AGENCY in letterhead
+    )
+
+
 def test_the_stall_label_names_the_regency_and_its_agency(client, profile):
     product = ProductFactory(name="Gerabah Bumijaya", village=Village.objects.get(code=BUMIJAYA))
     html = client.get(reverse("catalogue:label", args=[product.slug])).content.decode()
