@@ -27,7 +27,6 @@ openssl, PostgreSQL's createdb/dropdb, a running PostgreSQL and Redis).
 
 import asyncio
 import contextlib
-import csv
 import datetime
 import gzip
 import html.parser
@@ -51,6 +50,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # deploy/sheet.py, shared by the two checks
+from sheet import producer_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -639,25 +641,14 @@ def run_checks(top: Topology, tls: ssl.SSLContext) -> None:
 def check_import(top: Topology, official: Browser) -> None:
     """The web flow of a small import: template, upload, preview, import (as in deploy/two_servers.py)."""
     status, body, _, _ = official.get("/petugas/impor/templat/produsen.csv")
-    template = list(csv.reader(io.StringIO(body.decode().lstrip("\ufeff"))))
     if not check(
-        status == 200 and len(template) >= 2, "the producers' import template downloads", f"{status}"
+        status == 200 and body.count(b"\n") >= 2, "the producers' import template downloads", f"{status}"
     ):
         return
-    columns, example = template[0], template[1]
-    rows = []
-    for n in range(3):
-        row = dict(zip(columns, example, strict=False))
-        row.update(
-            {"Nama usaha": f"Usaha Cek Topologi {n}", "NIB": "", "WhatsApp": "", "Pemilik/ketua": f"Ibu {n}"}
-        )
-        row["Kode desa"] = BUMIJAYA
-        rows.append([row.get(column, "") for column in columns])
-    data = io.StringIO()
-    csv.writer(data).writerows([columns, *rows])
+    data = producer_rows(body.decode(), "Usaha Cek Topologi", BUMIJAYA)
     token = [(k, v) for k, v in official.form("/petugas/impor/").fields if k == "csrfmiddlewaretoken"]
     status, body, _, landed = official.upload(
-        "/petugas/impor/", [*token, ("kind", "produsen")], "produsen.csv", data.getvalue().encode()
+        "/petugas/impor/", [*token, ("kind", "produsen")], "produsen.csv", data
     )
     ref = urllib.parse.parse_qs(urllib.parse.urlparse(landed).query).get("ref", [""])[0]
     if not check(

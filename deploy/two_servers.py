@@ -15,7 +15,6 @@ is a throwaway redis-server started on a free port and stopped at the end, unles
 one (whose database is then flushed: never point it at a Redis you keep).
 """
 
-import csv
 import html.parser
 import http.cookiejar
 import io
@@ -30,6 +29,9 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # deploy/sheet.py, shared by the two checks
+from sheet import producer_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -329,27 +331,14 @@ def run_servers(work: Path, redis_url: str, options: list[str], pg_env: dict, na
 
 def check_import(official: Browser, a: str, b: str, env: dict) -> None:
     """Upload on A, preview on B, import on A: the held file must be where every server finds it."""
-    template = list(
-        csv.reader(io.StringIO(official.get(f"{a}/petugas/impor/templat/produsen.csv")[1].lstrip("\ufeff")))
+    data = producer_rows(
+        official.get(f"{a}/petugas/impor/templat/produsen.csv")[1], "Usaha Dua Server", BUMIJAYA
     )
-    headers, example = template[0], template[1]
-    rows = []
-    for n in range(3):
-        row = dict(zip(headers, example, strict=False))
-        row.update(
-            {"Nama usaha": f"Usaha Dua Server {n}", "NIB": "", "WhatsApp": "", "Pemilik/ketua": f"Ibu {n}"}
-        )
-        row["Kode desa"] = BUMIJAYA
-        rows.append([row.get(header, "") for header in headers])
-    data = io.StringIO()
-    csv.writer(data).writerows([headers, *rows])
     upload_url = f"{a}/petugas/impor/"
     fields = [(k, v) for k, v in official.form(upload_url) if k == "csrfmiddlewaretoken"] + [
         ("kind", "produsen")
     ]
-    status, landed = official.upload(
-        upload_url, fields, "file", "produsen.csv", data.getvalue().encode(), upload_url
-    )
+    status, landed = official.upload(upload_url, fields, "file", "produsen.csv", data, upload_url)
     ref = urllib.parse.parse_qs(urllib.parse.urlparse(landed).query).get("ref", [""])[0]
     check(status == 200 and bool(ref), f"a file of 3 producers was uploaded on server A (ref {ref[:6]}…)")
     preview_url = f"{b}/petugas/impor/pratinjau/?ref={ref}"
