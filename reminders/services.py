@@ -51,31 +51,33 @@ def language_of(preference: ReminderPreference) -> str:
 
 
 def period_key(frequency: str, now: datetime.datetime) -> str | None:
-    """The period a digest sent at `now` belongs to, or None when none is due: daily digests from
-    OVOP_REMINDER_HOUR local time each day, weekly ones from that hour on Mondays."""
+    """The period a digest sent at `now` belongs to, or None when none is due. A daily digest is due
+    from OVOP_REMINDER_HOUR local time to the end of its day; a weekly one from that hour on Monday to
+    the end of its ISO week, so that a run missed on Monday (the scheduler down) is made up by the
+    next run of the week. The key is the same all period long: one digest per period, whenever sent."""
     local = timezone.localtime(now)
-    if frequency == Frequency.OFF or local.hour < settings.OVOP_REMINDER_HOUR:
-        return None
-    if frequency == Frequency.DAILY:
+    hour = settings.OVOP_REMINDER_HOUR
+    if frequency == Frequency.DAILY and local.hour >= hour:
         return f"daily:{local.date().isoformat()}"
-    if frequency == Frequency.WEEKLY and local.weekday() == 0:
+    if frequency == Frequency.WEEKLY and (local.weekday() > 0 or local.hour >= hour):
         year, week, _weekday = local.isocalendar()
         return f"weekly:{year}-W{week:02d}"
     return None
 
 
 def next_digest_at(user, frequency: str, now: datetime.datetime) -> datetime.datetime | None:
-    """When the official's next digest goes out (at the earliest: the run after this moment)."""
-    if frequency == Frequency.OFF:
+    """When the official's next digest goes out (at the earliest: the run after this moment): now if
+    the current period's digest is not sent yet, else the start of the next period (period_key)."""
+    if frequency not in (Frequency.DAILY, Frequency.WEEKLY):
         return None
     key = period_key(frequency, now)
     if key and not SentReminder.objects.filter(user=user, key=key).exists():
         return now
     local = timezone.localtime(now)
     day = local.date()
-    if local.hour >= settings.OVOP_REMINDER_HOUR:  # today's was sent, or today is not a sending day
+    if key:  # this period's digest is sent (or being sent): the next period starts on a later day
         day += datetime.timedelta(days=1)
-    while frequency != Frequency.DAILY and day.weekday() != 0:
+    while frequency == Frequency.WEEKLY and day.weekday() != 0:
         day += datetime.timedelta(days=1)
     return datetime.datetime.combine(day, datetime.time(settings.OVOP_REMINDER_HOUR), tzinfo=local.tzinfo)
 
@@ -207,10 +209,10 @@ def reminders_send_due(*, now: datetime.datetime | None = None, dry_run: bool = 
     often as you like; each official gets one digest per period."""
     now = now or timezone.now()
     report = RunReport()
-    if timezone.localtime(now).hour < settings.OVOP_REMINDER_HOUR:
+    keys = {frequency: period_key(frequency, now) for frequency in (Frequency.DAILY, Frequency.WEEKLY)}
+    if not any(keys.values()):  # before the hour on a Monday: nothing is due
         return report
     officials = list(officials_to_remind())
-    keys = {frequency: period_key(frequency, now) for frequency in (Frequency.DAILY, Frequency.WEEKLY)}
     # Settled periods, and claims of runs still alive, are left alone without asking _claim.
     done = set(
         SentReminder.objects.filter(user__in=officials, key__in=[k for k in keys.values() if k])
@@ -248,6 +250,8 @@ def decision_notice_send(*, designation_id: int, now: datetime.datetime | None =
     proposer = designation.proposed_by
     if proposer is None or not proposer.is_active:
         return "no_proposer"
+    if not scope_of(proposer).is_official:
+        return "not_official"  # no longer an official (role or area withdrawn): like digest_send
     if proposer.pk == designation.decided_by_id:
         return "own_decision"  # the official who decided knows
     channels = channels_for(proposer)

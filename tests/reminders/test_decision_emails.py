@@ -163,3 +163,33 @@ def test_a_decision_whose_email_failed_appears_in_the_next_digest(proposal, offi
         officer_a, now=decided_at + datetime.timedelta(hours=1), since=decided_at - datetime.timedelta(days=1)
     )
     assert f"decision:{proposal.pk}" in digest.item_keys
+
+
+def test_a_proposer_who_is_no_longer_an_official_gets_no_decision_email(
+    proposal, officer_a, dinas, django_capture_on_commit_callbacks
+):
+    officer_a.groups.clear()  # the role withdrawn since the proposal
+    with django_capture_on_commit_callbacks(execute=True):
+        reject(proposal, dinas)
+    assert mail.outbox == []
+    assert decision_notice_send(designation_id=proposal.pk) == "not_official"
+    assert not SentReminder.objects.filter(user=officer_a).exists()
+
+
+def test_a_proposer_whose_areas_were_all_withdrawn_gets_no_decision_email(
+    proposal, officer_a, dinas, django_capture_on_commit_callbacks
+):
+    officer_a.officer_areas.all().delete()  # still in the group, but an officer of no kecamatan
+    with django_capture_on_commit_callbacks(execute=True):
+        reject(proposal, dinas)
+    assert mail.outbox == []
+
+
+def test_an_inactive_proposer_gets_no_decision_email(
+    proposal, officer_a, dinas, django_capture_on_commit_callbacks
+):
+    officer_a.is_active = False
+    officer_a.save(update_fields=["is_active"])
+    with django_capture_on_commit_callbacks(execute=True):
+        reject(proposal, dinas)
+    assert mail.outbox == []

@@ -181,6 +181,40 @@ def test_the_email_is_in_the_officials_language_when_known(officer_a, area):
     assert translation.get_language() == "id"  # the run does not leave the language switched
 
 
+def test_the_english_email_has_no_indonesian_left(officer_a, dinas, area):
+    """Every string of the digest (subject, greeting, sections, footer) comes from the English
+    catalogue when the official chose English: no Indonesian msgid shows through."""
+    proposal = DesignationFactory(product=ProductFactory(name="Keripik Talas"), proposed_by=officer_a)
+    proposal.status, proposal.decided_at = Designation.Status.REJECTED, MONDAY_MORNING
+    proposal.rejection_reason, proposal.decided_by = "Kemasan", dinas
+    proposal.save()
+    prefer(officer_a, Frequency.WEEKLY, language="en")
+    reminders_send_due(now=MONDAY_MORNING + datetime.timedelta(minutes=1))
+    [message] = [m for m in mail.outbox if m.to == [officer_a.email]]
+    [(html, _mimetype)] = message.alternatives
+    assert message.subject == "OVOP reminder: things awaiting your action (3)"
+    for text in (message.body, html):
+        assert "Hello " in text and "items await your action on the OVOP Portal" in text
+        assert "decisions on your proposals" in text.lower() and "rejected: Kemasan" in text
+        assert "Full to-do list" in text
+        for indonesian in (
+            "Halo",
+            "menunggu",
+            "Anda",
+            "Keputusan",
+            "ditolak",
+            "Dokumen",
+            "Tindak lanjut",
+            "Daftar tugas",
+            "kedaluwarsa",
+            "berlaku",
+            "batas waktu",
+            "Pengingat",
+            "Des 2026",
+        ):
+            assert indonesian not in text and indonesian.upper() not in text, indonesian  # titles: upper
+
+
 def test_the_email_is_in_indonesian_when_the_language_is_not_known(officer_a, area):
     reminders_send_due(now=MONDAY_MORNING)
     assert "24 Des 2026" in mail.outbox[0].body
@@ -283,11 +317,18 @@ def test_people_who_are_not_officials_get_no_digest(area):
         (Frequency.DAILY, at(days(1), 23, 30), "daily:2026-12-15"),
         (Frequency.WEEKLY, at(days(0), 6, 59), None),  # Monday, before the hour
         (Frequency.WEEKLY, at(days(0), 7, 0), "weekly:2026-W51"),
-        (Frequency.WEEKLY, at(days(1), 8, 0), None),  # Tuesday
+        # A Monday missed (the scheduler down): any later run of the ISO week makes it up, once.
+        (Frequency.WEEKLY, at(days(1), 8, 0), "weekly:2026-W51"),  # Tuesday
+        (Frequency.WEEKLY, at(days(1), 3, 0), "weekly:2026-W51"),  # Tuesday, before the hour
+        (Frequency.WEEKLY, at(days(6), 23, 59), "weekly:2026-W51"),  # Sunday night
+        (Frequency.WEEKLY, at(days(7), 6, 59), None),  # the next Monday, before the hour
+        (Frequency.WEEKLY, at(days(7), 7, 0), "weekly:2026-W52"),
         (Frequency.OFF, at(days(0), 8, 0), None),
     ],
 )
-def test_daily_digests_go_out_after_the_hour_every_day_and_weekly_ones_on_mondays(frequency, moment, key):
+def test_daily_digests_are_due_after_the_hour_every_day_and_weekly_ones_from_monday_on(
+    frequency, moment, key
+):
     assert period_key(frequency, moment) == key
 
 
@@ -302,10 +343,49 @@ def test_the_hour_is_local_time_in_jakarta():
 
 def test_daily_and_weekly_officials_are_sent_on_their_own_days(officer_a, officer_b, area):
     prefer(officer_a, Frequency.DAILY)  # officer_b keeps the default: weekly
+    reminders_send_due(now=at(days(0), 7, 10))  # Monday
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([officer_a.email, officer_b.email])
+    reminders_send_due(now=at(days(1), 7, 10))  # Tuesday
+    assert [m.to for m in mail.outbox[2:]] == [[officer_a.email]]
+    reminders_send_due(now=at(days(7), 7, 10))  # next Monday
+    assert sorted(m.to[0] for m in mail.outbox[3:]) == sorted([officer_a.email, officer_b.email])
+
+
+def test_a_monday_missed_is_made_up_by_the_next_run_of_the_week_once(officer_a, area):
+    # The scheduler was down all Monday (officer_a keeps the default: weekly).
     reminders_send_due(now=at(days(1), 7, 10))  # Tuesday
     assert [m.to for m in mail.outbox] == [[officer_a.email]]
-    reminders_send_due(now=at(days(7), 7, 10))  # next Monday
-    assert sorted(m.to[0] for m in mail.outbox[1:]) == sorted([officer_a.email, officer_b.email])
+    reminders_send_due(now=at(days(1), 7, 25))
+    reminders_send_due(now=at(days(3), 12, 0))  # Thursday
+    reminders_send_due(now=at(days(6), 23, 59))  # Sunday night, still the same ISO week
+    assert len(mail.outbox) == 1
+    reminders_send_due(now=at(days(7), 6, 59))  # the next Monday, before the hour
+    assert len(mail.outbox) == 1
+    reminders_send_due(now=at(days(7), 7, 5))
+    assert len(mail.outbox) == 2
+    assert list(
+        SentReminder.objects.filter(user=officer_a).values_list("key", flat=True).order_by("key")
+    ) == [
+        "weekly:2026-W51",
+        "weekly:2026-W52",
+    ]
+
+
+def test_a_monday_missed_is_made_up_even_before_the_hour_on_tuesday(officer_a, area):
+    reminders_send_due(now=at(days(1), 0, 15))  # Tuesday night: after Monday's hour, same ISO week
+    reminders_send_due(now=at(days(1), 7, 10))
+    assert len(mail.outbox) == 1
+
+
+def test_the_daily_digest_goes_out_at_any_run_after_the_hour_that_day_once(officer_a, area):
+    prefer(officer_a, Frequency.DAILY)
+    reminders_send_due(now=at(days(1), 23, 30))  # the scheduler was down until late on Tuesday
+    reminders_send_due(now=at(days(1), 23, 45))
+    assert len(mail.outbox) == 1
+    reminders_send_due(now=at(days(2), 6, 59))  # Wednesday, before the hour: Tuesday's is not resent
+    assert len(mail.outbox) == 1
+    reminders_send_due(now=at(days(2), 7, 0))
+    assert len(mail.outbox) == 2
 
 
 def test_before_the_hour_nobody_is_sent_anything(officer_a, area):
@@ -355,12 +435,32 @@ def test_command_refuses_a_malformed_moment():
     [
         (Frequency.DAILY, at(days(1), 6, 0), at(days(1), 7, 0)),  # later today
         (Frequency.WEEKLY, at(days(0), 6, 0), at(days(0), 7, 0)),  # Monday, before the hour
-        (Frequency.WEEKLY, at(days(1), 9, 0), at(days(7), 7, 0)),  # Tuesday: next Monday
-        (Frequency.WEEKLY, at(days(-1), 9, 0), at(days(0), 7, 0)),  # Sunday: tomorrow
+        # This week's digest not sent yet (Monday missed): it goes out at the next run.
+        (Frequency.WEEKLY, at(days(1), 9, 0), at(days(1), 9, 0)),
+        (Frequency.WEEKLY, at(days(-1), 9, 0), at(days(-1), 9, 0)),
     ],
 )
 def test_the_page_says_when_the_next_digest_goes_out(officer_a, frequency, moment, expected):
     assert next_digest_at(officer_a, frequency, moment) == expected
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [at(days(0), 9, 0), at(days(1), 3, 0), at(days(1), 9, 0), at(days(6), 23, 59)],
+)
+def test_after_this_weeks_digest_the_next_weekly_one_is_next_monday(officer_a, moment):
+    SentReminder.objects.create(
+        user=officer_a, key="weekly:2026-W51", kind="digest", claimed_at=at(days(0), 7, 0)
+    )
+    assert next_digest_at(officer_a, Frequency.WEEKLY, moment) == at(days(7), 7, 0)
+
+
+def test_the_page_agrees_with_the_sending_after_a_missed_monday(officer_a, area):
+    tuesday = at(days(1), 9, 0)
+    assert next_digest_at(officer_a, Frequency.WEEKLY, tuesday) == tuesday  # due now
+    reminders_send_due(now=tuesday)
+    assert len(mail.outbox) == 1
+    assert next_digest_at(officer_a, Frequency.WEEKLY, tuesday) == at(days(7), 7, 0)
 
 
 def test_after_todays_digest_the_next_daily_one_is_tomorrow(officer_a):
