@@ -34,11 +34,22 @@ def _code_field(label, *, digits_only: bool = False) -> forms.CharField:
     return forms.CharField(label=label, max_length=32, widget=forms.TextInput(attrs=attrs))
 
 
+# Up to this many wrong codes in a row the wait is a few seconds (1, then 2): the message says the
+# code was wrong rather than that there were too many.
+FEW_FAILURES = 2
+
+
 def _throttled_message(device: Device) -> str | None:
     allowed, details = device.verify_is_allowed()
     if allowed:
         return None
     seconds = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
+    if details.get("failure_count", 0) <= FEW_FAILURES:
+        return ngettext(
+            "Kode salah. Tunggu %(seconds)d detik sebelum mencoba lagi.",
+            "Kode salah. Tunggu %(seconds)d detik sebelum mencoba lagi.",
+            seconds,
+        ) % {"seconds": seconds}
     return ngettext(
         "Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah %(seconds)d detik.",
         "Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah %(seconds)d detik.",

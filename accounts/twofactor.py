@@ -11,9 +11,14 @@ session is a sign-in in progress, not a lesser account, and the one allow-list s
 here (the public pages' own list is in ovop_portal, which this app may not import).
 
 Whether the user has a device is remembered in the session when they sign in, so the middleware asks
-the database nothing on an ordinary request. A session signed in before the user set up two-factor
-elsewhere stays as it is until it signs out; a device removed meanwhile (by an admin, say) is noticed
-at the code step, which then forgets it.
+the database nothing on an ordinary request. That memory would let a session signed in before the
+user set up two-factor elsewhere carry on with the password alone (the very session a leaked password
+opened), so turning two-factor on, renewing the recovery codes and switching two-factor off end the
+user's other sessions (`end_other_sessions`): they sign in again, and verify. A device removed by an
+admin is noticed at the code step, which then forgets it.
+
+Public files (STATIC_URL, MEDIA_URL) are let through a half-finished sign-in too: the header's logo on
+the code and set-up pages is one of them, and they are public to anybody anyway.
 """
 
 import time
@@ -22,12 +27,15 @@ from binascii import unhexlify
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -59,6 +67,17 @@ OPEN_URL_NAMES = frozenset(
     }
 )
 STEP_URL_NAMES = {"verify": "accounts:verify", "enrol": "accounts:enrol"}
+
+
+def _public_file_prefixes() -> tuple[str, ...]:
+    """The paths of the public files (static and media), when this site serves them itself: a
+    half-finished sign-in's pages show the header's logo. Read per request, so a changed setting
+    (tests) counts; a URL on another host is no path of ours and is left out."""
+    prefixes = []
+    for url in (settings.STATIC_URL, settings.MEDIA_URL):
+        if url and url.startswith("/") and url != "/":
+            prefixes.append(url if url.endswith("/") else url + "/")
+    return tuple(prefixes)
 
 
 def two_factor_required(user) -> bool:
@@ -134,6 +153,9 @@ class TwoFactorRequiredMiddleware:
         view_name = match.view_name if match is not None else None
         if view_name in OPEN_URL_NAMES:
             return None
+        # request.path carries the script prefix, as the settings' URLs do once Django has read them.
+        if request.path.startswith(_public_file_prefixes()):
+            return None
         step = pending_step(request)
         if step is None or view_name == STEP_URL_NAMES[step]:
             return None
@@ -208,6 +230,52 @@ def two_factor_reset(*, user) -> None:
     sign-in needs the password only, or the set-up if their role requires two-factor."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+# Other sessions ------------------------------------------------------------------------------------
+
+# Sessions read per database round trip while looking for a user's sessions.
+SESSION_SCAN_CHUNK = 2000
+
+
+def end_other_sessions(request: HttpRequest) -> int:
+    """End every session of the signed-in user but this request's one; returns how many ended.
+
+    Called when two-factor is turned on, the recovery codes are renewed or two-factor is switched off.
+    A session that signed in with the password alone (noted "no device" at sign-in) would otherwise
+    keep working for its whole life, and one verified with a recovery code that was just replaced
+    would too. Those sessions sign in again, and the code step follows.
+
+    Why delete sessions rather than compare a per-user "two-factor epoch" on each request: the epoch
+    would have to be read from the database on every page (or kept in a cache that can be lost),
+    whereas this runs only on these rare events and ordinary pages stay as they are. Why scan rather
+    than keep a table of each user's session keys: no model, no write at every sign-in, and nothing to
+    keep in step with sign-outs and expiry. The scan reads only the sessions not yet expired (the
+    session lifetime is hours, SESSION_COOKIE_AGE), in chunks through a server-side cursor where the
+    database has one, decoding each: a few milliseconds per thousand sessions, once per enrolment.
+
+    Only for the database-backed session engines (db, cached_db: the portal uses db); with any other
+    engine nothing is ended and 0 is returned. With cached_db, ending a session also clears its cache
+    entry, as SessionStore.delete does.
+    """
+    engine = settings.SESSION_ENGINE
+    if engine not in ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"):
+        return 0
+    store_class = import_string(f"{engine}.SessionStore")
+    model = store_class.get_model_class()
+    user_id = str(request.user.pk)
+    current = request.session.session_key
+    decoder = store_class()
+    theirs = []
+    live = model.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data")
+    if current:
+        live = live.exclude(session_key=current)
+    for key, data in live.iterator(chunk_size=SESSION_SCAN_CHUNK):
+        if decoder.decode(data).get(SESSION_KEY) == user_id:
+            theirs.append(key)
+    for key in theirs:
+        store_class(session_key=key).delete()
+    return len(theirs)
 
 
 def forget_verification(request: HttpRequest) -> None:

@@ -19,6 +19,7 @@ from .twofactor import (
     HAS_DEVICE_SESSION_KEY,
     NEW_CODES_SESSION_KEY,
     PENDING_KEY_SESSION_KEY,
+    end_other_sessions,
     forget_verification,
     new_secret,
     recovery_codes_regenerate,
@@ -92,6 +93,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
         device, codes = two_factor_enrol(user=request.user, hex_key=hex_key, verified_t=form.verified_t)
         otp_login(request, device)
         request.session.cycle_key()
+        # Sessions signed in with the password alone would otherwise carry on without a code.
+        end_other_sessions(request)
         request.session.pop(PENDING_KEY_SESSION_KEY, None)
         request.session[HAS_DEVICE_SESSION_KEY] = True
         request.session[NEW_CODES_SESSION_KEY] = codes
@@ -153,6 +156,8 @@ def recovery_regenerate(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _security_page(request, regenerate_form=form)
     request.session[NEW_CODES_SESSION_KEY] = recovery_codes_regenerate(user=request.user)
+    # One of them may have been verified with a recovery code that has just been replaced.
+    end_other_sessions(request)
     messages.success(request, _("Kode pemulihan baru sudah dibuat; kode yang lama tidak berlaku lagi."))
     return redirect(step_url("accounts:recovery_codes", reverse("accounts:security")))
 
@@ -173,5 +178,6 @@ def disable(request: HttpRequest) -> HttpResponse:
         return _security_page(request, disable_form=form)
     two_factor_reset(user=request.user)
     forget_verification(request)
+    end_other_sessions(request)
     messages.success(request, _("Verifikasi dua langkah dimatikan. Anda kini masuk dengan kata sandi saja."))
     return redirect("accounts:security")

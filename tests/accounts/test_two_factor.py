@@ -11,16 +11,33 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
-from django.urls import reverse
+from django.contrib.sessions.models import Session
+from django.urls import re_path, reverse
+from django.views.static import serve
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.twofactor import PENDING_KEY_SESSION_KEY, recovery_codes_regenerate
+from ovop_portal.urls import urlpatterns as portal_urlpatterns
 from tests.factories import CIRUAS, make_dinas, make_officer
 
 pytestmark = pytest.mark.django_db
+
+
+def _serve_public(request, path, setting):
+    return serve(request, path, document_root=getattr(django_settings, setting))
+
+
+# The portal's URLs with its public files served as runserver serves them in development (the portal
+# adds the media pattern only when DEBUG is on); used by the tests marked with this module's name.
+urlpatterns = [
+    re_path(r"^static/(?P<path>.*)$", _serve_public, {"setting": "STATIC_ROOT"}),
+    re_path(r"^media/(?P<path>.*)$", _serve_public, {"setting": "MEDIA_ROOT"}),
+    *portal_urlpatterns,
+]
 
 PASSWORD = "pw-test-12345"  # tests.factories.UserFactory's
 LOGIN = reverse("login")
@@ -142,6 +159,56 @@ def test_setting_up_with_a_valid_code_turns_two_factor_on_and_shows_ten_recovery
     assert client.get(OFFICIALS_HOME).status_code == 200
 
 
+def test_turning_two_factor_on_ends_the_users_other_sessions(client_class):
+    """A kecamatan officer whose password leaked sets up two-factor in one session: the session the
+    password opened earlier (noted "no device") must not keep working without a code."""
+    officer = make_officer("petugas-ciruas", CIRUAS)
+    bystander = make_officer("petugas-lain", CIRUAS)
+    leaked, own, other_user = client_class(), client_class(), client_class()
+    sign_in(leaked, officer)
+    sign_in(other_user, bystander)
+    assert leaked.get(OFFICIALS_HOME).status_code == 200
+
+    sign_in(own, officer)
+    enrol_through_the_page(own, officer, next_url=SECURITY)
+
+    response = leaked.get(OFFICIALS_HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert SESSION_KEY not in leaked.session
+    # the session that set it up carries on, verified; another user's session is untouched
+    assert own.get(OFFICIALS_HOME).status_code == 200
+    assert other_user.get(OFFICIALS_HOME).status_code == 200
+    assert Session.objects.count() == 2
+
+
+def test_new_recovery_codes_and_switching_off_end_the_users_other_sessions(client_class):
+    officer = make_officer("petugas-ciruas", CIRUAS)
+    device, codes = enrolled(officer)
+    elsewhere, own = client_class(), client_class()
+    sign_in(elsewhere, officer)
+    assert elsewhere.post(VERIFY, {"code": codes[0]}).status_code == 302  # with a recovery code
+    sign_in(own, officer)
+    assert own.post(VERIFY, {"code": code_for(device.bin_key)}).status_code == 302
+
+    regenerated = own.post(
+        reverse("accounts:recovery_regenerate"), {"regenerate-code": code_for(device.bin_key, steps_ahead=1)}
+    )
+    assert regenerated.status_code == 302
+    assert elsewhere.get(OFFICIALS_HOME)["Location"].startswith(LOGIN)
+    assert own.get(OFFICIALS_HOME).status_code == 200
+
+    sign_in(elsewhere, officer)
+    new_code = StaticToken.objects.filter(device__user=officer).values_list("token", flat=True).first()
+    assert elsewhere.post(VERIFY, {"code": new_code}).status_code == 302
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # the codes used above count as unused
+    switched_off = own.post(reverse("accounts:disable"), {"disable-code": code_for(device.bin_key)})
+    assert switched_off.status_code == 302
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert elsewhere.get(OFFICIALS_HOME)["Location"].startswith(LOGIN)
+    assert own.get(OFFICIALS_HOME).status_code == 200
+
+
 def test_a_wrong_code_does_not_turn_two_factor_on(required, client):
     dinas = make_dinas()
     sign_in(client, dinas)
@@ -154,12 +221,14 @@ def test_a_wrong_code_does_not_turn_two_factor_on(required, client):
     assert client.get(OFFICIALS_HOME)["Location"] == step_url(ENROL, OFFICIALS_HOME)
 
 
-def test_a_session_signed_in_before_the_set_up_elsewhere_is_sent_to_the_code_step(required, client_class):
+def test_a_session_signed_in_before_the_set_up_elsewhere_signs_in_again_and_verifies(required, client_class):
     dinas = make_dinas()
     earlier, later = client_class(), client_class()
     sign_in(earlier, dinas)
     sign_in(later, dinas)
     enrol_through_the_page(later, dinas)
+    assert earlier.get(OFFICIALS_HOME)["Location"].startswith(LOGIN)
+    sign_in(earlier, dinas)
     response = earlier.get(OFFICIALS_HOME, follow=True)
     assert response.redirect_chain[-1][0] == step_url(VERIFY, OFFICIALS_HOME)
     assert response.status_code == 200
@@ -220,7 +289,9 @@ def test_wrong_codes_are_throttled_even_when_the_right_code_follows(client):
 
     right_too_soon = client.post(VERIFY, {"code": code_for(device.bin_key)})
     assert right_too_soon.status_code == 200
-    assert "Terlalu banyak kode yang salah" in right_too_soon.content.decode()
+    # one wrong code is not "too many": the message says what happened and how long to wait
+    assert "Kode salah. Tunggu 1 detik sebelum mencoba lagi." in right_too_soon.content.decode()
+    assert "Terlalu banyak" not in right_too_soon.content.decode()
     assert client.get(OFFICIALS_HOME)["Location"] == step_url(VERIFY, OFFICIALS_HOME)
 
     # each wrong code doubles the wait: after the second, a second's wait is no longer enough
@@ -234,7 +305,17 @@ def test_wrong_codes_are_throttled_even_when_the_right_code_follows(client):
         throttling_failure_timestamp=device.throttling_failure_timestamp - timedelta(seconds=1)
     )
     still_locked = client.post(VERIFY, {"code": code_for(device.bin_key)})
-    assert "Terlalu banyak kode yang salah" in still_locked.content.decode()
+    assert "Kode salah. Tunggu 1 detik" in still_locked.content.decode()
+
+    # a third wrong code in a row: now it is "too many"
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=device.throttling_failure_timestamp - timedelta(seconds=2)
+    )
+    client.post(VERIFY, {"code": wrong_code(device.bin_key)})
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 3
+    too_many = client.post(VERIFY, {"code": code_for(device.bin_key)}).content.decode()
+    assert "Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah 4 detik." in too_many
 
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=device.throttling_failure_timestamp - timedelta(minutes=1)
@@ -373,6 +454,30 @@ def test_an_unverified_sign_in_sees_no_page_but_the_code_step_and_can_sign_out(c
     assert response.status_code == 302
     assert SESSION_KEY not in client.session
     assert client.get(OFFICIALS_HOME)["Location"].startswith(LOGIN)
+
+
+@pytest.mark.urls(__name__)
+def test_public_files_open_while_the_code_or_the_set_up_waits(required, client_class, settings, tmp_path):
+    """The header's logo (a media file) shows on the code and set-up pages, as static files do."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    (tmp_path / "media" / "identitas").mkdir(parents=True)
+    (tmp_path / "media" / "identitas" / "logo.png").write_bytes(b"\x89PNG logo")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "site.css").write_text("body {}")
+
+    officer = make_officer("petugas-ciruas", CIRUAS)
+    enrolled(officer)
+    waiting_for_code, waiting_for_set_up = client_class(), client_class()
+    sign_in(waiting_for_code, officer)
+    sign_in(waiting_for_set_up, make_dinas())
+    for client in (waiting_for_code, waiting_for_set_up):
+        logo = client.get("/media/identitas/logo.png")
+        assert logo.status_code == 200
+        assert b"".join(logo.streaming_content) == b"\x89PNG logo"
+        assert client.get("/static/site.css").status_code == 200
+        # the pages still wait for the step
+        assert client.get(OFFICIALS_HOME).status_code == 302
 
 
 def test_a_device_removed_after_sign_in_is_forgotten_at_the_code_step(required, client):
