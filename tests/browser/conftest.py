@@ -63,8 +63,11 @@ def _map_without_tiles(settings):
 
 
 @pytest.fixture
-def live(live_server, regions):
-    """The live server's base URL, over a database holding the regions, roles, categories and rubric."""
+def live(live_server, regions, settings):
+    """The live server's base URL, over a database holding the regions, roles, categories and rubric.
+    It is also the portal's public address here, so the links that leave a page (share messages, QR
+    codes, certificates) lead back to this server."""
+    settings.OVOP_PUBLIC_URL = live_server.url
     return live_server.url
 
 
