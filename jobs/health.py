@@ -23,7 +23,6 @@ only decorated views use, and not by browsers or proxies: no-store).
 
 import logging
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
@@ -32,11 +31,11 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from jobs.models import WorkerHeartbeat
+from jobs.recovery import stale_cutoff
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +95,8 @@ def _migrations() -> str:
 def _worker() -> str:
     if settings.OVOP_TASKS == "immediate":
         return NOT_USED
-    since = timezone.now() - timedelta(seconds=settings.OVOP_WORKER_STALE_SECONDS)
-    if not WorkerHeartbeat.objects.filter(beat_at__gte=since).exists():
+    # The database's clock, by which the heartbeats are written (jobs.worker).
+    if not WorkerHeartbeat.objects.filter(beat_at__gte=stale_cutoff()).exists():
         raise CheckFailed(f"no worker heartbeat in the last {settings.OVOP_WORKER_STALE_SECONDS} s")
     return OK
 

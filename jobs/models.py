@@ -73,6 +73,8 @@ class Job(models.Model):
     errors = models.JSONField(_("baris ditolak"), default=list, blank=True)
     failure = models.TextField(_("alasan gagal"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    # The language of the official who started it: its messages are written in it (jobs.services).
+    language = models.CharField(_("bahasa"), max_length=16, default=settings.LANGUAGE_CODE)
     task_result_id = models.CharField(_("ID hasil tugas"), max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
@@ -116,6 +118,8 @@ class ScheduleEntry(models.Model):
     next_run_at = models.DateTimeField(_("jalan berikutnya"))
     last_run_at = models.DateTimeField(_("jalan terakhir"), null=True, blank=True)
     last_error = models.TextField(_("galat terakhir"), blank=True)
+    # The task result of the last run enqueued: while it still waits for a worker, no other is enqueued.
+    last_result_id = models.CharField(_("ID hasil tugas terakhir"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("jadwal")

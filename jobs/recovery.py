@@ -11,16 +11,19 @@ run of a finished one does nothing.
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from .models import Job, WorkerHeartbeat
+from .services import SERVER_ERROR
 
 logger = logging.getLogger(__name__)
 
@@ -32,19 +35,30 @@ class WorkerLost(Exception):
     """What a task that lost its worker MAX_ATTEMPTS times is recorded as failing with."""
 
 
-def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    return (now or timezone.now()) - datetime.timedelta(seconds=settings.OVOP_WORKER_STALE_SECONDS)
+def stale_cutoff():
+    """The database's now less OVOP_WORKER_STALE_SECONDS, as an expression: heartbeats are written and
+    judged by the same clock, the database's, whatever the clocks of the machines say."""
+    return Now() - datetime.timedelta(seconds=settings.OVOP_WORKER_STALE_SECONDS)
 
 
-def recover_stale(*, now: datetime.datetime | None = None) -> dict[str, int]:
+def recover_stale() -> dict[str, int]:
     """Requeue (or fail, after MAX_ATTEMPTS) the running tasks of workers that are gone; forget the
-    heartbeats of those workers; fail the jobs that never reached the queue. Returns the counts."""
-    cutoff = stale_cutoff(now)
-    alive = set(WorkerHeartbeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", flat=True))
+    heartbeats of those workers; fail the jobs that never reached the queue and those whose task
+    finished without them. Returns the counts."""
     requeued = failed = 0
     with transaction.atomic():
         # skip_locked: a row another worker is claiming right now is not ours to judge.
-        running = DBTaskResult.objects.running().select_for_update(skip_locked=True).order_by("started_at")
+        running = list(
+            DBTaskResult.objects.running().select_for_update(skip_locked=True).order_by("started_at")
+        )
+        # Read under the locks, in the same transaction, against the database's clock: a worker that
+        # beat within the stale time is alive, whatever it was when this function began.
+        workers = {result.worker_ids[-1] for result in running if result.worker_ids}
+        alive = set(
+            WorkerHeartbeat.objects.filter(worker_id__in=workers, beat_at__gte=stale_cutoff()).values_list(
+                "worker_id", flat=True
+            )
+        )
         for result in running:
             if result.worker_ids and result.worker_ids[-1] in alive:
                 continue
@@ -72,13 +86,57 @@ def recover_stale(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 result.worker_ids[-1] if result.worker_ids else "?",
                 "failed" if len(result.worker_ids) >= MAX_ATTEMPTS else "requeued",
             )
-    forgotten, _rows = WorkerHeartbeat.objects.filter(beat_at__lt=cutoff).delete()
+    forgotten, _rows = WorkerHeartbeat.objects.filter(beat_at__lt=stale_cutoff()).delete()
     # A job created but never handed to the backend (the process died in between).
     never_queued = Job.objects.filter(
-        Q(task_result_id=""), status=Job.Status.QUEUED, created_at__lt=cutoff
+        Q(task_result_id=""), status=Job.Status.QUEUED, created_at__lt=stale_cutoff()
     ).update(
         status=Job.Status.FAILED,
         failure=_("Pekerjaan ini tidak sempat masuk antrean. Coba lagi."),
         finished_at=timezone.now(),
     )
-    return {"requeued": requeued, "failed": failed, "workers_gone": forgotten, "never_queued": never_queued}
+    return {
+        "requeued": requeued,
+        "failed": failed,
+        "workers_gone": forgotten,
+        "never_queued": never_queued,
+        "orphaned": fail_orphaned_jobs(),
+    }
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def fail_orphaned_jobs() -> int:
+    """Fail the unfinished jobs whose task is over (the worker exited in the middle of it, say, and the
+    job was never told), so that their owner can retry them. Only jobs untouched for the stale time:
+    a job being retried is queued a moment before it is given its new task."""
+    candidates = Job.objects.unfinished().exclude(task_result_id="").filter(updated_at__lt=stale_cutoff())
+    by_task = {}
+    for job_id, task_result_id in candidates.values_list("pk", "task_result_id"):
+        if (task_id := _uuid(task_result_id)) is not None:
+            by_task[task_id] = job_id
+    if not by_task:
+        return 0
+    finished = DBTaskResult.objects.filter(
+        id__in=list(by_task), status__in=[TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL]
+    ).values_list("id", flat=True)
+    orphans = [by_task[task_id] for task_id in finished]
+    if not orphans:
+        return 0
+    count = (
+        Job.objects.unfinished()
+        .filter(pk__in=orphans)
+        .update(
+            status=Job.Status.FAILED,
+            failure=str(SERVER_ERROR),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    )
+    logger.warning("%s job(s) whose task had finished without them were failed", count)
+    return count

@@ -46,7 +46,7 @@ from core.spreadsheets import (
 )
 from jobs.models import Job
 from jobs.progress import CountedDataset, counted, writes_refused
-from jobs.services import Progress, job_complete, job_run, job_start
+from jobs.services import Progress, job_complete, job_hold, job_run, job_start
 from products.filters import ProducerFilter, ProductFilter, VillageStatusFilter
 from products.models import Category, Producer, Product
 from products.resources import (
@@ -443,11 +443,14 @@ def _import_job(job: Job) -> None:
     checks them again under row locks and writes them in one transaction, in which the job is marked
     done and the upload dropped: a worker killed before the commit leaves nothing written and the job
     still to do (jobs.recovery runs it again), one killed after it leaves a job that is done, which a
-    second run leaves alone (jobs.services.job_run)."""
+    second run leaves alone (jobs.services.job_run). The transaction first locks the job's row and
+    goes on only if this run is still the job's current one (job_hold): a run that was given up for
+    dead while it worked, and run again, cannot write the rows a second time."""
     scope, kind, name, data = job_upload(job)
     report = import_check(kind=kind, name=name, data=data, scope=scope, progress=Progress(job))
     if report.ok:
         with transaction.atomic():
+            job_hold(job)
             report = import_run(kind=kind, name=name, data=data, scope=scope, dry_run=False)
             if report.ok:
                 held_discard(job.owner, job.params["ref"])

@@ -393,6 +393,8 @@ OVOP_WORKER_STALE_SECONDS = env_int("OVOP_WORKER_STALE_SECONDS", 60)
 OVOP_SCHEDULE = [
     ("jobs.tasks.recover_stale_tasks", 60),
     ("reminders.tasks.send_due_reminders", 15 * 60),
+    # Finished jobs (and their export files, which hold personal data) after 30 days; task results after 7.
+    ("jobs.tasks.prune", 24 * 3600),
 ]
 # Imports with more rows than this run on the worker, with progress; smaller ones inside the request.
 OVOP_BACKGROUND_IMPORT_ROWS = env_int("OVOP_BACKGROUND_IMPORT_ROWS", 300)

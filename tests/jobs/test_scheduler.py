@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -40,7 +41,9 @@ def test_once_enqueues_what_is_due_and_nothing_again_until_its_interval_has_pass
     once()
     assert len(enqueued()) == 2
 
-    # a minute later: the one-minute task is due again, the quarter-hour one is not
+    # a minute later, a worker having run the first runs: the one-minute task is due again, the
+    # quarter-hour one is not
+    DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)
     ScheduleEntry.objects.filter(task_path="jobs.tasks.recover_stale_tasks").update(
         next_run_at=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -77,3 +80,29 @@ def test_of_two_schedulers_that_read_the_same_due_entry_only_one_enqueues_it(mon
 
     assert enqueued() == ["jobs.tasks.recover_stale_tasks", "tests.jobs.tasks.heartbeat_seen"]
     assert first == []  # the other scheduler claimed both runs: this one enqueued nothing
+
+
+def due_again(task_path: str) -> None:
+    ScheduleEntry.objects.filter(task_path=task_path).update(
+        next_run_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+
+def test_a_due_task_whose_last_run_still_waits_for_a_worker_is_not_enqueued_again(settings):
+    settings.OVOP_SCHEDULE = [("jobs.tasks.recover_stale_tasks", 60)]
+    once()
+    first = DBTaskResult.objects.get()
+
+    # The workers are down: the run waits, and the due runs after it are skipped, not piled up.
+    for _minute in range(3):
+        due_again("jobs.tasks.recover_stale_tasks")
+        output = once()
+        assert "skipped" in output and "0 task(s) enqueued" in output
+    assert DBTaskResult.objects.count() == 1
+    assert ScheduleEntry.objects.get().last_result_id == str(first.id)
+
+    # A worker took it: the next due run is enqueued.
+    first.claim("worker-1")
+    due_again("jobs.tasks.recover_stale_tasks")
+    assert "1 task(s) enqueued" in once()
+    assert DBTaskResult.objects.count() == 2

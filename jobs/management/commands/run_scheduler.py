@@ -36,6 +36,8 @@ class Command(BaseCommand):
             for outcome in outcomes:
                 if outcome.error:
                     self.stderr.write(f"{outcome.task_path}: not enqueued ({outcome.error})")
+                elif outcome.skipped:
+                    self.stderr.write(f"{outcome.task_path}: skipped (its previous run still waits)")
                 elif verbosity:
                     self.stdout.write(f"{outcome.task_path}: enqueued")
             if once:
