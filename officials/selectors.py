@@ -300,12 +300,25 @@ def recap_figures(scope: Scope, year: int) -> dict:
         status=Delivery.Status.DELIVERED, delivered_on__year=year
     )
     kinds = dict(Programme.Kind.choices)
-    by_kind = [
-        {**row, "label": kinds.get(row["programme__kind"], row["programme__kind"])}
-        for row in deliveries.values("programme__kind")
-        .annotate(total=Sum("value"), count=Count("pk"), villages=Count("village", distinct=True))
-        .order_by("-total")
-    ]
+    # One grouped query per (kind, village): the rows per kind and the totals row (distinct villages
+    # across kinds, not the sum of each kind's villages) both follow from it.
+    per_kind: dict[str, dict] = {}
+    all_villages: set[int] = set()
+    for row in (
+        deliveries.order_by()
+        .values("programme__kind", "village")
+        .annotate(total=Sum("value"), count=Count("pk"))
+    ):
+        kind = row["programme__kind"]
+        entry = per_kind.setdefault(
+            kind,
+            {"programme__kind": kind, "label": kinds.get(kind, kind), "total": 0, "count": 0, "villages": 0},
+        )
+        entry["total"] += row["total"] or 0
+        entry["count"] += row["count"]
+        entry["villages"] += 1
+        all_villages.add(row["village"])
+    by_kind = sorted(per_kind.values(), key=lambda row: -row["total"])
     stars = (
         Assessment.objects.filter(product__in=Product.objects.for_scope(scope), assessed_on__year=year)
         .values("stars")
@@ -317,6 +330,8 @@ def recap_figures(scope: Scope, year: int) -> dict:
         "designations": designations,
         "by_kind": by_kind,
         "assistance_total": sum(row["total"] for row in by_kind),
+        "assistance_count": sum(row["count"] for row in by_kind),
+        "assistance_villages": len(all_villages),
         "stars": stars,
     }
 

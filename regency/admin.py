@@ -39,6 +39,10 @@ class RegencyProfileAdmin(SimpleHistoryAdmin):
         (_("Tautan"), {"fields": ["website", "instagram", "facebook", "youtube"]}),
         (_("Tentang program"), {"fields": ["about_id", "about_en"]}),
         (_("Pemberitahuan privasi (UU PDP)"), {"fields": ["privacy_id", "privacy_en"]}),
+        (
+            _("Penanda tangan dokumen cetak"),
+            {"fields": ["signatory_name", "signatory_title", "signatory_nip", "signature_place"]},
+        ),
     ]
 
     def has_add_permission(self, request) -> bool:

@@ -3,7 +3,7 @@ privacy notice. One row for the deployment; regency.selectors reads it through t
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -14,6 +14,13 @@ from simple_history.models import HistoricalRecords
 from products.validators import validate_whatsapp
 
 from .validators import phone_display, validate_facebook, validate_instagram, validate_phone, validate_youtube
+
+# A civil servant's NIP (Nomor Induk Pegawai): 18 digits, written without spaces.
+validate_nip = RegexValidator(
+    r"^[0-9]{18}\Z",
+    _("NIP terdiri atas 18 angka, ditulis tanpa spasi atau tanda baca."),
+    code="invalid_nip",
+)
 
 ONE_PROFILE = _("Identitas kabupaten sudah ada: ubah yang ada, jangan menambah yang baru.")
 
@@ -91,6 +98,29 @@ class RegencyProfile(models.Model):
         blank=True,
         help_text=_("Kosong: halaman berbahasa Inggris memakai teks Bahasa Indonesia, atau teks bawaan."),
     )
+    # Who signs the printed documents (the recap): shown with the place and date only when a name is set.
+    signatory_name = models.CharField(
+        _("nama penanda tangan"),
+        max_length=120,
+        blank=True,
+        help_text=_("Pejabat penanda tangan rekap cetak, dengan gelar. Kosong: tanpa tanda tangan."),
+    )
+    signatory_title = models.CharField(
+        _("jabatan penanda tangan"), max_length=200, blank=True, help_text=_("Misalnya: Kepala Dinas.")
+    )
+    signature_place = models.CharField(
+        _("tempat penandatanganan"),
+        max_length=80,
+        blank=True,
+        help_text=_("Ibu kota kabupaten, misalnya: Serang. Kosong: nama kabupaten tanpa Kabupaten/Kota."),
+    )
+    signatory_nip = models.CharField(
+        _("NIP penanda tangan"),
+        max_length=18,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("18 angka, tanpa spasi."),
+    )
 
     history = HistoricalRecords(
         verbose_name=_("riwayat identitas kabupaten"),
@@ -114,6 +144,25 @@ class RegencyProfile(models.Model):
         super().clean()
         if self._state.adding and RegencyProfile.objects.exists():
             raise ValidationError(ONE_PROFILE)
+        if (self.signatory_title.strip() or self.signatory_nip) and not self.has_signatory:
+            raise ValidationError(
+                {"signatory_name": _("Isi nama penanda tangan, atau kosongkan juga jabatan dan NIP-nya.")}
+            )
+
+    @property
+    def has_signatory(self) -> bool:
+        return bool(self.signatory_name.strip())
+
+    @property
+    def place(self) -> str:
+        """Where the printed documents are signed: the place given, else the regency's name without
+        its 'Kabupaten'/'Kota' prefix."""
+        if self.signature_place.strip():
+            return self.signature_place.strip()
+        for prefix in ("Kabupaten ", "Kota "):
+            if self.regency_name.startswith(prefix):
+                return self.regency_name[len(prefix) :]
+        return self.regency_name
 
     @property
     def is_saved(self) -> bool:

@@ -43,6 +43,24 @@ DEMO_PROFILES = {
     },
 }
 
+# Who signs the printed recap: an illustrative official, marked contoh, with a NIP-shaped number that is
+# plainly made up (18 digits: birth date 19700101, appointment 200001, sex 1, sequence 001 — all zeros
+# but the shape). Set beside the form, which edits the identity and not the signatory.
+DEMO_SIGNATORIES = {
+    "36.04": {
+        "signatory_name": "Ahmad Contoh, S.E., M.Si. (contoh)",
+        "signatory_title": "Kepala Dinas",
+        "signatory_nip": "197001012000011001",
+        "signature_place": "Serang",
+    },
+    "19.05": {
+        "signatory_name": "Siti Contoh, S.H. (contoh)",
+        "signatory_title": "Kepala Dinas",
+        "signatory_nip": "197501012000012001",
+        "signature_place": "Muntok",
+    },
+}
+
 GREEN, GOLD, CREAM = (31, 111, 67), (214, 160, 36), (250, 246, 238)
 
 
@@ -72,5 +90,11 @@ def demo_identity_create() -> int:
     form = RegencyProfileForm(data=data, files={"logo": demo_logo(initials)})
     if not form.is_valid():
         raise ValueError(f"demo profile refused: {form.errors.as_json()}")
-    form.save()
+    profile = form.save()
+    signatory = DEMO_SIGNATORIES.get(settings.OVOP_REGENCY_CODE, {})
+    if signatory:
+        for field, value in signatory.items():
+            setattr(profile, field, value)
+        profile.full_clean(exclude=["logo"])
+        profile.save(update_fields=list(signatory))
     return 1
