@@ -10,6 +10,7 @@ content would unpack to more than a cap is refused before openpyxl opens it, and
 import csv
 import datetime
 import io
+import itertools
 import re
 import tempfile
 import zipfile
@@ -48,6 +49,13 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A text a spreadsheet would read as a formula (or a DDE command) when the CSV is opened.
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# XLSX exports: number formats, column widths (in characters) and how many rows they are measured on.
+RUPIAH_FORMAT = '"Rp" #,##0'
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+MIN_WIDTH = 8
+MAX_WIDTH = 50
+WIDTH_SAMPLE = 1000
 
 
 @dataclass
@@ -234,11 +242,46 @@ def neutralise_formulas(text: str) -> str:
     return _FORMULA_START.sub(lambda match: match.group(1) + "'", text)
 
 
+# A mobile number as stored (+62 and digits only), e.g. +6281234567890.
+_STORED_PHONE = re.compile(r"\+62(\d{7,13})")
+
+
+class PhoneNumber(str):
+    """A WhatsApp number as stored (+62…), marked by the widget that exports it so that a CSV writes
+    it in national format (see csv_cell). An XLSX keeps +62…, in a text cell."""
+
+
+class Rupiah(int):
+    """An amount in Rupiah, marked by the widget that exports it so that an XLSX shows it as Rupiah."""
+
+
+def national_phone(number: str) -> str:
+    """+6281234567890 as 0812-3456-7890: the way Indonesians write a mobile number.
+
+    In a CSV, "+62…" starts with a formula trigger and would need the apostrophe, which Excel and
+    LibreOffice show as part of the number; "+62 812-…" still starts with "+" (Excel reads it as a
+    formula). The national form starts with a digit, so nothing neutralises it, and its dashes keep a
+    spreadsheet from reading it as a number (which would drop the leading 0). The import reads it
+    back as the same +62… number (products.validators.normalise_whatsapp). Anything else starting
+    with + - = @ is still neutralised."""
+    match = _STORED_PHONE.fullmatch(number)
+    if match is None:
+        return number
+    digits = "0" + match.group(1)
+    head, rest = digits[:4], digits[4:]
+    if len(rest) <= 4:
+        return f"{head}-{rest}"
+    return f"{head}-{rest[:-4]}-{rest[-4:]}"
+
+
 def csv_cell(value) -> str:
     """A value as CSV text; a text a spreadsheet would evaluate, as a whole or once the line is split
-    on another separator, gets an apostrophe there (see _FORMULA_START)."""
+    on another separator, gets an apostrophe there (see _FORMULA_START). A WhatsApp number is written
+    in national format (national_phone), which needs no apostrophe."""
     if value is None:
         return ""
+    if isinstance(value, PhoneNumber):
+        value = national_phone(str(value))
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, str):
@@ -257,11 +300,43 @@ def xlsx_cell(sheet, value):
             cell.quotePrefix = True
             return cell
         return text
+    if isinstance(value, Rupiah):
+        cell = WriteOnlyCell(sheet, int(value))
+        cell.number_format = RUPIAH_FORMAT
+        return cell
     if isinstance(value, datetime.datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, int | Decimal | datetime.date) or value is None:
+        cell = WriteOnlyCell(sheet, value.replace(tzinfo=None))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, int | Decimal) or value is None:
         return value
     return str(value)
+
+
+def _shown_length(value) -> int:
+    """About how many characters a cell shows: what its column's width is measured from."""
+    if value is None:
+        return 0
+    if isinstance(value, Rupiah):
+        return len(f"Rp {int(value):,}")
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(headers: list[str], rows: list[list]) -> list[float]:
+    """Each column's width from its longest value (header included), between MIN and MAX_WIDTH."""
+    widths = [len(str(header)) + 4 for header in headers]  # the header's room for the filter button
+    for row in rows:
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], _shown_length(value) + 2)
+    return [max(MIN_WIDTH, min(MAX_WIDTH, width)) for width in widths]
 
 
 class _Echo:
@@ -294,17 +369,25 @@ def xlsx_response(
     file, then sent from it. `extra_sheets` are (title, rows) written after the data."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
+    # A write-only sheet writes its columns with the first row: the widths are measured on the first
+    # WIDTH_SAMPLE rows, held until then, not on the whole export.
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE))
     sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(header) + 4))
+    for index, width in enumerate(column_widths(headers, sample), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     header_cells = []
     for header in headers:
         cell = WriteOnlyCell(sheet, header)
         cell.font = Font(bold=True)
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
+    last_row = 1
+    for row in itertools.chain(sample, rows):
         sheet.append([xlsx_cell(sheet, value) for value in row])
+        last_row += 1
+    if headers:  # written when the sheet is closed, so it can cover every row
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_row}"
     for extra_title, extra_rows in extra_sheets:
         extra = workbook.create_sheet(extra_title[:31])
         extra.column_dimensions["A"].width = 32
@@ -417,6 +500,11 @@ class RupiahWidget(WholeNumberWidget):
             return parse_rupiah(cell_text(value))
         except ValidationError as error:
             raise ValueError(error.messages[0]) from error
+
+    def render(self, value, obj=None, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Rupiah(value)
+        return value
 
 
 class CoordinateWidget(NativeWidget):

@@ -2,11 +2,11 @@
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from core.spreadsheets import ChoiceWidget, TextWidget, WholeNumberWidget
+from core.spreadsheets import ChoiceWidget, NativeWidget, TextWidget, WholeNumberWidget
 from villages.models import Village
 
 from ..models import (
@@ -23,8 +23,9 @@ from ..models import (
 
 
 class VillageRegistryResource(resources.ModelResource):
-    """The villages with their OVOP status, flagship, stars, counts and the flagship's legality.
-    Export only; `prepare()` adds what the columns read in the same query as the villages."""
+    """The villages with their OVOP status, flagship (its year and decree number and date), stars,
+    counts and the flagship's legality. Export only; `prepare()` adds what the columns read in the
+    same query as the villages."""
 
     code = fields.Field(attribute="code", column_name="Kode desa", widget=TextWidget())
     name = fields.Field(attribute="name", column_name="Desa/Kelurahan", widget=TextWidget())
@@ -38,6 +39,12 @@ class VillageRegistryResource(resources.ModelResource):
     )
     flagship_year = fields.Field(
         attribute="flagship_year", column_name="Tahun penetapan", widget=WholeNumberWidget()
+    )
+    flagship_decree_number = fields.Field(
+        attribute="flagship_decree_number", column_name="Nomor SK penetapan", widget=TextWidget()
+    )
+    flagship_decree_date = fields.Field(
+        attribute="flagship_decree_date", column_name="Tanggal SK penetapan", widget=NativeWidget()
     )
     flagship_stars = fields.Field(
         attribute="flagship_stars", column_name="Bintang", widget=WholeNumberWidget()
@@ -60,6 +67,8 @@ class VillageRegistryResource(resources.ModelResource):
             "ovop_status",
             "flagship_name",
             "flagship_year",
+            "flagship_decree_number",
+            "flagship_decree_date",
             "flagship_stars",
             "product_count",
             "producer_count",
@@ -86,6 +95,15 @@ class VillageRegistryResource(resources.ModelResource):
             flagship_id=Subquery(approved.values("product_id")[:1]),
             flagship_name=Subquery(approved.values("product__name")[:1]),
             flagship_year=Subquery(approved.values("year")[:1]),
+            # The designation's own decree fields; the decree it was recorded with when they are blank.
+            flagship_decree_number=Subquery(
+                approved.annotate(
+                    number=Coalesce(NullIf("decree_number", models.Value("")), "decree__number")
+                ).values("number")[:1]
+            ),
+            flagship_decree_date=Subquery(
+                approved.annotate(on=Coalesce("decree_date", "decree__decree_date")).values("on")[:1]
+            ),
         ).annotate(
             flagship_stars=Subquery(latest.values("stars")[:1]),
             flagship_expired=Exists(

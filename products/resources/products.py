@@ -79,6 +79,7 @@ class ProducerListWidget(widgets.ManyToManyWidget):
 
     def clean(self, value, row=None, **kwargs) -> list[Producer]:
         village_code = cell_text((row or {}).get(ProductResource.VILLAGE_COLUMN))
+        listed_nibs = self.listed_nibs(row)
         chosen: dict[int, Producer] = {}
         for raw in cell_text(value).split(LIST_SEPARATOR):
             token = " ".join(raw.split())
@@ -87,6 +88,8 @@ class ProducerListWidget(widgets.ManyToManyWidget):
             candidates = self._candidates(token)
             if len(candidates) > 1:
                 candidates = [p for p in candidates if p.village_id == village_code] or candidates
+            if len(candidates) > 1 and listed_nibs:
+                candidates = [p for p in candidates if p.nib in listed_nibs] or candidates
             if not candidates:
                 raise ValueError(
                     _(
@@ -102,16 +105,33 @@ class ProducerListWidget(widgets.ManyToManyWidget):
             chosen[candidates[0].pk] = candidates[0]
         return list(chosen.values())
 
+    @staticmethod
+    def listed_nibs(row) -> set[str]:
+        """The NIBs the row's "NIB produsen" column lists (what an export wrote beside the names)."""
+        try:
+            text = cell_text((row or {}).get(ProductResource.NIB_COLUMN))
+        except ValueError:
+            return set()
+        return {as_nib(" ".join(raw.split())) for raw in text.split(LIST_SEPARATOR)} - {""}
+
     def render(self, value, obj=None, **kwargs) -> str:
+        """The producers' business names; their NIBs have a column of their own ("NIB produsen")."""
         if value is None:
             return ""
         producers = value if isinstance(value, list) else value.all()
-        return f"{LIST_SEPARATOR} ".join(p.nib or p.business_name for p in producers)
+        return f"{LIST_SEPARATOR} ".join(p.business_name for p in producers)
 
 
 class ProductResource(SheetImportResource):
     """Products, matched by product name and village code (whatever the case and the spaces around);
-    their producers are listed by NIB or business name, separated by ";"."""
+    their producers are listed by NIB or business name, separated by ";".
+
+    The export writes the producers' business names in "Produsen" and the NIBs of those who have one,
+    in the same order, in "NIB produsen". The import reads "Produsen" (NIBs or names, as always);
+    "NIB produsen" is only informative, except that it picks, among producers of the same name in
+    the area, the one whose NIB it lists: an exported file imports back unchanged."""
+
+    NIB_COLUMN = "NIB produsen"
 
     NAME_ATTRIBUTE = "name"
     REQUIRED_COLUMNS = ("Kode desa", "Nama produk", "Kategori")
@@ -128,6 +148,9 @@ class ProductResource(SheetImportResource):
         "Jangkauan pasar": gettext_lazy("Salah satu nilai di lembar ini. Kosong: Desa dan sekitarnya."),
         "Produsen": gettext_lazy(
             "NIB atau nama usaha produsen yang sudah terdaftar di wilayah Anda, dipisah titik koma (;)."
+        ),
+        "NIB produsen": gettext_lazy(
+            "Keterangan saja. Saat impor hanya dipakai untuk membedakan produsen yang bernama sama."
         ),
     }
 
@@ -160,6 +183,7 @@ class ProductResource(SheetImportResource):
     producers = fields.Field(
         attribute="producers", column_name="Produsen", widget=ProducerListWidget(NO_SCOPE)
     )
+    producer_nibs = fields.Field(column_name=NIB_COLUMN, widget=TextWidget(), readonly=True)
 
     class Meta:
         model = Product
@@ -180,6 +204,7 @@ class ProductResource(SheetImportResource):
             "market_reach",
             "markets",
             "producers",
+            "producer_nibs",
         )
         clean_model_instances = True
         skip_unchanged = True
@@ -194,6 +219,11 @@ class ProductResource(SheetImportResource):
     def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
         super().__init__(scope=scope, **kwargs)
         self.fields["producers"].widget = ProducerListWidget(scope)
+
+    def dehydrate_producer_nibs(self, product: Product) -> str:
+        if product.pk is None:  # the template's example
+            return ""
+        return f"{LIST_SEPARATOR} ".join(p.nib for p in product.producers.all() if p.nib)
 
     def before_import(self, dataset, **kwargs) -> None:
         """Find, in one query for the whole file, the products its rows may name."""

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from core.spreadsheets import TextWidget, cell_text
+from core.spreadsheets import PhoneNumber, TextWidget, cell_text
 from villages.models import Village
 from villages.roles import Scope
 
@@ -25,6 +25,10 @@ class WhatsAppWidget(TextWidget):
             return normalise_whatsapp(super().clean(value, row, **kwargs))
         except ValidationError as error:
             raise ValueError(error.messages[0]) from error
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        """Marked as a phone number: a CSV writes it as 0812-… (core.spreadsheets.national_phone)."""
+        return PhoneNumber(value) if value else ""
 
 
 class NIBWidget(TextWidget):

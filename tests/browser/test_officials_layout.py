@@ -94,7 +94,8 @@ def test_on_a_laptop_the_signed_in_header_is_one_row_and_the_officials_menu_is_a
     # Nothing sticks out of the header's container, and the switch sits beside the sign-out button.
     container = page.locator("header .navbar > .container").bounding_box()
     actions = page.locator("header .header-actions").bounding_box()
-    assert actions["x"] + actions["width"] <= container["x"] + container["width"] + 0.5, "the header overflows"
+    right_edge = container["x"] + container["width"] + 0.5
+    assert actions["x"] + actions["width"] <= right_edge, "the header overflows"
     switch_box = page.locator("#language-switch").bounding_box()
     signout_box = signout.bounding_box()
     assert abs(switch_box["y"] - signout_box["y"]) < 10, "the ID/EN switch stacks over the sign-out button"

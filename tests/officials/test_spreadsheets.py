@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assistance.models import Delivery, Programme
-from core.spreadsheets import XLSX_TYPE
+from core.spreadsheets import XLSX_TYPE, national_phone
 from officials.models import HeldUpload
 from products.models import NIB_HELD_ELSEWHERE, Category, Designation, Producer, Product
 from products.resources import ProducerResource, ProductResource
@@ -248,8 +248,9 @@ def test_producers_export_has_the_import_template_columns_and_every_producer(din
     assert sari["NIB"] == "1234567890123"
     assert sari["Bentuk usaha"] == "Perorangan"
     whatsapp = Producer.objects.get(nib="1234567890123").whatsapp
-    # A text starting with "+" could be read as a formula: the CSV gets an apostrophe, the XLSX a text cell.
-    assert sari["WhatsApp"] == ("'" + whatsapp if fmt == "csv" else whatsapp)
+    # The CSV writes the national form (nothing a spreadsheet would evaluate, so no apostrophe), the
+    # XLSX the stored +62… in a text cell.
+    assert sari["WhatsApp"] == (national_phone(whatsapp) if fmt == "csv" else whatsapp)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -259,7 +260,9 @@ def test_products_export_lists_the_producers_by_nib_or_name(dinas_client, regist
     rows = csv_rows(content(response)) if fmt == "csv" else xlsx_rows(content(response))
     assert rows[0] == PRODUCT_HEADERS
     gerabah = dict(zip(PRODUCT_HEADERS, next(r for r in rows if r[3] == "Gerabah Bumijaya"), strict=True))
-    assert gerabah["Produsen"] == "Batik Group; 1234567890123"
+    # Names in "Produsen", the NIBs of those who have one beside them.
+    assert gerabah["Produsen"] == "Batik Group; Gerabah Sari"
+    assert gerabah["NIB produsen"] == "1234567890123"
     assert gerabah["Kategori"] == "Kerajinan, dekorasi & suvenir"
     assert gerabah["Status"] == "Terbit"
     assert str(gerabah["Harga terendah (Rp)"]) == "25000"
@@ -280,6 +283,8 @@ def test_village_registry_export_shows_status_flagship_stars_counts_and_legality
         "Status OVOP",
         "Produk unggulan",
         "Tahun penetapan",
+        "Nomor SK penetapan",
+        "Tanggal SK penetapan",
         "Bintang",
         "Jumlah produk",
         "Jumlah produsen",
@@ -294,13 +299,15 @@ def test_village_registry_export_shows_status_flagship_stars_counts_and_legality
         "Ditetapkan",
         "Gerabah Bumijaya",
         "2025",
+        "SK-1",
+        "2025-03-02" if fmt == "csv" else "2025-03-02 00:00:00",
         "4",
         "1",
         "2",
         "Berlaku",
     ]
     assert by_code[CITEREP][3:5] == ["Ciruas", "Ada produk"]
-    assert by_code[CITEREP][5:] == ["", "", "", "1", "0", ""]
+    assert by_code[CITEREP][5:] == ["", "", "", "", "", "1", "0", ""]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -573,7 +580,7 @@ def test_products_exported_to_excel_come_back_with_a_new_product_and_a_change(di
     assert report.counts == {"new": 1, "update": 1, "skip": 2, "refused": 0}
     changes = next(row.changes for row in report.rows if row.status == "update")
     assert [change[0] for change in changes] == ["Kategori", "Produsen"]
-    assert changes[1][1:] == ("", "1234567890123")
+    assert changes[1][1:] == ("", "Gerabah Sari")
     assert confirm(dinas_client, ref).url == reverse("products:product_list")
     bag = Product.objects.get(name="Tas Anyaman")
     assert (bag.status, bag.price_min, bag.price_max, bag.market_reach) == (
