@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.links import public_url
 from officials.selectors import TODO_ROWS, todo_lists
 from products.models import Designation, LegalityDocument, Producer, Product
 from products.models.legality import expired_q, expiring_q
@@ -20,8 +21,8 @@ from .models import SentReminder
 
 
 def absolute_url(name: str, *args, query: str = "") -> str:
-    """A link for an e-mail: the portal's public address (OVOP_PUBLIC_URL) and the page's path."""
-    return f"{settings.OVOP_PUBLIC_URL}{reverse(name, args=args)}" + (f"?{query}" if query else "")
+    """A link for an e-mail: the page's path on the portal's public address (core.links)."""
+    return public_url(reverse(name, args=args)) + (f"?{query}" if query else "")
 
 
 def _day(value: datetime.date) -> str:
