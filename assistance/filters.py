@@ -8,9 +8,15 @@ from .models import Programme
 class ProgrammeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), field_name="name", lookup_expr="icontains", max_length=100)
     fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"))
-    kind = django_filters.ChoiceFilter(label=_("Jenis bantuan"), choices=Programme.Kind.choices)
-    funding_source = django_filters.ChoiceFilter(label=_("Sumber dana"), choices=Programme.Funding.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Programme.Status.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Jenis bantuan"), choices=Programme.Kind.choices, empty_label=_("Semua jenis")
+    )
+    funding_source = django_filters.ChoiceFilter(
+        label=_("Sumber dana"), choices=Programme.Funding.choices, empty_label=_("Semua sumber dana")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Programme.Status.choices, empty_label=_("Semua status")
+    )
 
     class Meta:
         model = Programme

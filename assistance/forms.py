@@ -1,12 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
-from core.forms import DateInput
+from core.forms import DateInput, Sections
 from core.images import validate_photo
 from core.money import RupiahField
+from core.widgets import SearchSelect
 from products.models import Producer, Product
 from villages.forms import VillageChoiceField, village_choices
 from villages.roles import Scope
@@ -34,26 +36,39 @@ class ProgrammeForm(VersionedFormMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class DeliveryForm(VersionedFormMixin, forms.ModelForm):
+class DeliveryForm(Sections, VersionedFormMixin, forms.ModelForm):
+    sections = (
+        (_("Penerima: desa dulu, lalu produk atau produsennya"), ("village", "product", "producer")),
+        (_("Bantuan yang disalurkan"), ("delivered_on", "value", "description", "status")),
+    )
     value = RupiahField(label=_("Nilai (Rp)"), help_text=_("Uang, atau nilai barang seperti tungku."))
 
     class Meta:
         model = Delivery
         fields = ["village", "product", "producer", "delivered_on", "value", "description", "status"]
         field_classes = {"village": VillageChoiceField}
-        widgets = {"delivered_on": DateInput()}
+        # The village is chosen first: the product and producer searches keep to it (static/js/picker.js),
+        # and Delivery.clean() refuses a product or producer of another village whatever was sent.
+        widgets = {
+            "delivered_on": DateInput(),
+            "village": SearchSelect(source=reverse_lazy("products:village_picker")),
+            "product": SearchSelect(source=reverse_lazy("products:product_picker"), depends_on="village"),
+            "producer": SearchSelect(source=reverse_lazy("products:producer_picker"), depends_on="village"),
+        }
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = village_choices(scope)
         self.fields["product"].queryset = (
-            Product.objects.for_scope(scope).select_related("village").order_by("name")
+            Product.objects.for_scope(scope).select_related("village").order_by("name", "pk")
         )
         self.fields["product"].label_from_instance = lambda p: f"{p.name} · {p.village.name}"
+        self.fields["product"].empty_label = _("— Pilih produk —")
         self.fields["producer"].queryset = (
-            Producer.objects.for_scope(scope).select_related("village").order_by("business_name")
+            Producer.objects.for_scope(scope).select_related("village").order_by("business_name", "pk")
         )
         self.fields["producer"].label_from_instance = lambda p: f"{p.business_name} · {p.village.name}"
+        self.fields["producer"].empty_label = _("— Pilih produsen —")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

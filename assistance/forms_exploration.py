@@ -3,12 +3,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
 from core.forms import DateInput
 from core.keys import KeyCheckingChoiceField, KeyCheckingMultipleChoiceField
 from core.money import RupiahField
+from core.widgets import SearchSelect
 from products.models import Category, Product
 from villages.models import District, Village
 from villages.roles import Scope
@@ -93,17 +95,27 @@ class VillageExplorationFilter(forms.Form):
     """The filters of the villages-without-a-product list (all optional; bad values are ignored)."""
 
     district = KeyCheckingChoiceField(
-        label=_("Kecamatan"), queryset=District.objects.none(), required=False, to_field_name="code"
+        label=_("Kecamatan"),
+        queryset=District.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Semua kecamatan"),
+        widget=SearchSelect(source=reverse_lazy("products:district_picker")),
     )
     state = forms.ChoiceField(
-        label=_("Status penggalian"), choices=[("", "---------"), *ExplorationState.choices], required=False
+        label=_("Status penggalian"),
+        choices=[("", _("Semua status")), *ExplorationState.choices],
+        required=False,
     )
     q = forms.CharField(label=_("Cari"), max_length=100, required=False)
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.for_scope(scope).order_by("name")
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Nama atau kode desa")})
+        # A new widget: `type` given to an existing one's attrs would be written twice.
+        self.fields["q"].widget = forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Nama atau kode desa")}
+        )
 
     def apply(self, villages):
         if not self.is_valid():

@@ -38,6 +38,7 @@ from products.models import (
     add_months,
     expired_q,
 )
+from products.selectors import SUMMARY_LEVELS
 from villages.models import Village
 
 from .models import Delivery, HelpFlag, OutcomeRecord, Situation, SituationHelp
@@ -307,30 +308,34 @@ class AreaSituations:
     def needy(self) -> list[str]:
         return [code for code, entry in self.signals.items() if entry.reasons]
 
-    def counts(self) -> dict:
-        """Villages per situation, overall and per kecamatan (one grouped query)."""
+    def counts(self, level: str = "district") -> dict:
+        """Villages per situation, overall and per area of the level (kecamatan unless told otherwise;
+        regencies or provinces for a province or the whole country), in one grouped query."""
+        code, name = SUMMARY_LEVELS[level]
         rows = (
             with_base_situation(self.villages)
             .order_by()
-            .values("district_id", "district__name", "base_situation")
+            .values(code, name, "base_situation")
             .annotate(n=models.Count("pk"))
         )
+        # An area's code is the start of its kecamatan's code (36 < 36.04 < 36.04.09).
+        area_of = {
+            "district": lambda d: d,
+            "regency": lambda d: d.rpartition(".")[0],
+            "province": lambda d: d[:2],
+        }
         needy_per_district: dict[str, int] = defaultdict(int)
-        for code in self.needy:
-            needy_per_district[self.signals[code].district] += 1
+        for village in self.needy:
+            needy_per_district[area_of[level](self.signals[village].district)] += 1
         total = dict.fromkeys(Situation.values, 0)
         districts: dict[str, dict] = {}
         for row in rows:
             entry = districts.setdefault(
-                row["district_id"],
-                {
-                    "code": row["district_id"],
-                    "name": row["district__name"],
-                    **dict.fromkeys(Situation.values, 0),
-                },
+                row[code],
+                {"code": row[code], "name": row[name], **dict.fromkeys(Situation.values, 0)},
             )
             if row["base_situation"] == FLAGSHIP:
-                needy = needy_per_district[row["district_id"]]
+                needy = needy_per_district[row[code]]
                 entry[Situation.NEEDS_HELP] += needy
                 entry[Situation.THRIVING] += row["n"] - needy
             else:

@@ -13,6 +13,7 @@ from core.concurrency import EditConflict, save_versioned
 from core.errors import Refused
 from core.history import change_history
 from core.pagination import paginate
+from core.sorting import sort
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from products.access import producer_for_official, product_for_official
 from products.models import Producer, Product
@@ -33,15 +34,41 @@ from .forms import (
 from .models import Delivery, MentoringVisit, Programme, VisitPhoto
 from .selectors import flagships_without_recent_visit, product_timeline, village_timeline
 
+# The sortable columns of the lists (core.sorting): the `?sort=` key and the fields it orders by.
+PROGRAMME_COLUMNS = {
+    "name": ["name"],
+    "kind": ["kind"],
+    "year": ["fiscal_year"],
+    "funding": ["funding_source"],
+    "budget": ["budget"],
+    "delivered": ["delivered"],
+    "remaining": ["remaining"],
+    "villages": ["village_count"],
+    "status": ["status"],
+}
+UNVISITED_COLUMNS = {
+    "product": ["name"],
+    "village": ["village__name", "village__district__name"],
+    "designated": ["designated_on"],
+    "visited": ["last_visit"],
+}
+OVERDUE_ACTION_COLUMNS = {
+    "due": ["next_action_due"],
+    "action": ["next_action"],
+    "officer": ["officer__username"],
+}
+
 
 @official_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = Programme.objects.with_totals().order_by("-fiscal_year", "name", "pk")
+    programmes, sorting = sort(request, programmes, PROGRAMME_COLUMNS)
     programme_filter = ProgrammeFilter(request.GET, queryset=programmes)
     context = {
         "filter": programme_filter,
         "page_obj": paginate(request, programme_filter.qs),
         "can_manage": scope_of(request.user).is_dinas,
+        "sorting": sorting,
     }
     return render(request, "assistance/programme_list.html", context)
 
@@ -300,15 +327,27 @@ def overdue(request: HttpRequest) -> HttpResponse:
     were never visited since), and open agreed next actions past their (rescheduled) due date."""
     scope = scope_of(request.user)
     days = settings.OVOP_MENTORING_DAYS
-    context = {
-        "days": days,
-        "unvisited": flagships_without_recent_visit(Product.objects.for_scope(scope), days).order_by(
-            "last_visit", "name"
-        ),
-        "actions": MentoringVisit.objects.for_scope(scope)
+    unvisited, unvisited_sorting = sort(
+        request,
+        flagships_without_recent_visit(Product.objects.for_scope(scope), days).order_by("last_visit", "name"),
+        UNVISITED_COLUMNS,
+    )
+    # The second table sorts by its own parameter: sorting one table keeps the other's order.
+    actions, actions_sorting = sort(
+        request,
+        MentoringVisit.objects.for_scope(scope)
         .actions_overdue()
         .select_related("product__village", "producer__village", "officer")
-        .order_by("next_action_due"),
+        .order_by("next_action_due", "pk"),
+        OVERDUE_ACTION_COLUMNS,
+        parameter="sort_tl",
+    )
+    context = {
+        "days": days,
+        "unvisited": unvisited,
+        "unvisited_sorting": unvisited_sorting,
+        "actions": actions,
+        "actions_sorting": actions_sorting,
     }
     return render(request, "assistance/overdue.html", context)
 

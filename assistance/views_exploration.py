@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from core.concurrency import EditConflict, save_versioned
 from core.history import change_history
 from core.pagination import paginate
+from core.sorting import sort
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from products.access import product_for_official
 from products.models import Product
@@ -30,6 +31,18 @@ from .selectors import (
     villages_awaiting_product,
 )
 
+# The lists' sortable columns (core.sorting); the headers are in templates/assistance/exploration/.
+EXPLORATION_VILLAGE_COLUMNS = {
+    "village": ["name"],
+    "district": ["district__name", "name"],
+    "explored": ["last_explored_on"],
+}
+STORY_COLUMNS = {
+    "product": ["name"],
+    "village": ["village__name", "village__district__name"],
+    "category": ["category__name", "name"],
+}
+
 # --- villages without a product ----------------------------------------------------------------------
 
 
@@ -42,10 +55,14 @@ def exploration_villages(request: HttpRequest) -> HttpResponse:
     filter_form = VillageExplorationFilter(request.GET or None, scope=scope)
     if filter_form.is_bound:
         villages = filter_form.apply(villages)
+    villages, sorting = sort(
+        request, villages.order_by("district__name", "name", "code"), EXPLORATION_VILLAGE_COLUMNS, "code"
+    )
     context = {
         "filter_form": filter_form,
-        "page_obj": paginate(request, villages.order_by("district__name", "name", "code")),
+        "page_obj": paginate(request, villages),
         "states": ExplorationState,
+        "sorting": sorting,
     }
     return render(request, "assistance/exploration/village_list.html", context)
 
@@ -123,9 +140,13 @@ def exploration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def story_list(request: HttpRequest) -> HttpResponse:
     """The flagships of the official's area, each with its success story's state."""
     products = flagships_for_stories(Product.objects.for_scope(scope_of(request.user)))
+    products, sorting = sort(
+        request, products.order_by("village__district__name", "village__name", "pk"), STORY_COLUMNS
+    )
     context = {
-        "page_obj": paginate(request, products.order_by("village__district__name", "village__name", "pk")),
+        "page_obj": paginate(request, products),
         "statuses": dict(SuccessStory.Status.choices),
+        "sorting": sorting,
     }
     return render(request, "assistance/exploration/story_list.html", context)
 

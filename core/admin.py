@@ -1,15 +1,42 @@
 """Admin helpers every app's admin may use; core registers no model."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.core.validators import MaxValueValidator
+from django.db.models import ManyToManyField
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .history import last_deletion, prepare_restored, restore_related
+from .concurrency import VERSION_FIELD
+from .history import display_value, last_deletion, prepare_restored, restore_related
 from .money import MAX_RUPIAH, RupiahField
 
 
-class RecoveringHistoryAdmin(SimpleHistoryAdmin):
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A change as the officials' history shows it: choices by label, yes/no, Rupiah, dates, "–"
+    for nothing, and no line for the edit counter (row_version) that every save moves."""
+
+    def context_for_delta_changes(self, delta) -> list[dict]:
+        changes = [change for change in delta.changes if change.field != VERSION_FIELD]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
+    def prepare_delta_change_value(self, change, value):
+        model_field = self.model._meta.get_field(change.field)
+        if isinstance(model_field, ManyToManyField):
+            return super().prepare_delta_change_value(change, value) or "–"
+        return display_value(model_field, value)
+
+
+class ReadableHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin history in the portal's words (templates/simple_history/)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+
+class RecoveringHistoryAdmin(ReadableHistoryAdmin):
     """History, revert, and recovery of a deleted object: open …/<id>/history/ of the deleted object,
     choose its last version and save. Its recorded many-to-many links come back, and so do the rows
     of `recovered_with` ((model, foreign key attname) pairs) deleted with it whose files still exist."""

@@ -34,3 +34,23 @@ class ErrorsAlwaysShown:
                 unseen += [f"{field.label}: {message}" for message in self._errors[name]]
         for message in dict.fromkeys(unseen):
             self.add_error(None, message)
+
+
+class Sections:
+    """A long form drawn in titled groups (templates/includes/form_sections.html), the most used
+    fields first. `sections` names each group's legend and fields; a field no group names is drawn in
+    the last group, so none is ever lost from the page."""
+
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def grouped_fields(self) -> list[tuple[str, list]]:
+        named = {name for _legend, names in self.sections for name in names}
+        groups = [
+            (legend, [self[name] for name in names if name in self.fields]) for legend, names in self.sections
+        ]
+        rest = [field for field in self.visible_fields() if field.name not in named]
+        if rest and groups:
+            groups[-1][1].extend(rest)
+        elif rest:
+            groups.append(("", rest))
+        return [(legend, fields) for legend, fields in groups if fields]

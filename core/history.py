@@ -161,7 +161,7 @@ def _names(linked: dict, m2m: models.ManyToManyField) -> str:
         sorted(
             str(obj)
             if obj is not None
-            else _display(m2m, DeletedObject(m2m.related_model, pk))  # the object is gone since
+            else display_value(m2m, DeletedObject(m2m.related_model, pk))  # the object is gone since
             for pk, obj in linked.items()
         )
     )
@@ -177,7 +177,7 @@ def _entry(record, previous) -> HistoryEntry:
         )
         for change in sorted(delta.changes, key=lambda c: _field_position(model, c.field)):
             model_field = model._meta.get_field(change.field)
-            old, new = _display(model_field, change.old), _display(model_field, change.new)
+            old, new = display_value(model_field, change.old), display_value(model_field, change.new)
             if old != new:
                 changes.append(FieldChange(label=capfirst(model_field.verbose_name), old=old, new=new))
         for m2m in m2m_fields:
@@ -208,7 +208,7 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _display(model_field: models.Field, value) -> str:
+def display_value(model_field: models.Field, value) -> str:
     """A value as an official reads it: choices by their label, people by name, money in Rupiah."""
     if isinstance(value, DeletedObject):  # an empty foreign key, or one whose object is gone
         if value.pk is None:

@@ -32,7 +32,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
 
 from .errors import Refused
 from .money import parse_rupiah
@@ -56,6 +59,8 @@ DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 MIN_WIDTH = 8
 MAX_WIDTH = 50
 WIDTH_SAMPLE = 1000
+# A template's dropdown lists: on a hidden sheet, referenced by range (a label may hold a comma).
+LISTS_SHEET = "Daftar"
 
 
 @dataclass
@@ -363,12 +368,19 @@ def stream_csv(headers: list[str], rows: Iterable[list], filename: str) -> Strea
 
 
 def xlsx_response(
-    headers: list[str], rows: Iterable[list], filename: str, title: str, extra_sheets: Iterable = ()
+    headers: list[str],
+    rows: Iterable[list],
+    filename: str,
+    title: str,
+    extra_sheets: Iterable = (),
+    choices: dict[str, list[str]] | None = None,
 ) -> FileResponse:
     """An XLSX written row by row (openpyxl's write-only mode keeps rows on disk) into a temporary
-    file, then sent from it. `extra_sheets` are (title, rows) written after the data."""
+    file, then sent from it. `extra_sheets` are (title, rows) written after the data; `choices` give
+    a column (by header) a dropdown of the values it takes (a template's coded columns)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
+    lists = [(headers.index(header), values) for header, values in (choices or {}).items() if values]
     # A write-only sheet writes its columns with the first row: the widths are measured on the first
     # WIDTH_SAMPLE rows, held until then, not on the whole export.
     rows = iter(rows)
@@ -395,10 +407,39 @@ def xlsx_response(
         extra.column_dimensions["C"].width = 90
         for row in extra_rows:
             extra.append([xlsx_cell(extra, value) for value in row])
+    if lists:
+        _dropdowns(workbook, sheet, lists)
     output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(output)
+    # Dated to the day, not the second (as workbook.save would): the same content gives the same
+    # bytes, so a HEAD and a GET of one file agree on its length.
+    day = datetime.datetime.combine(datetime.date.today(), datetime.time())
+    workbook.properties.created = workbook.properties.modified = day
+    ExcelWriter(workbook, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     output.seek(0)
     return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def _dropdowns(workbook, sheet, lists: list[tuple[int, list[str]]]) -> None:
+    """Each list in a column of a hidden sheet, and a dropdown on its column of the data sheet (down
+    to the most rows a file may hold). A value outside the list is warned about, not refused: a
+    code or an English label is read as well."""
+    hidden = workbook.create_sheet(LISTS_SHEET)
+    hidden.sheet_state = "hidden"
+    for values in itertools.zip_longest(*(values for _index, values in lists)):
+        hidden.append([xlsx_cell(hidden, value) for value in values])
+    for number, (index, values) in enumerate(lists, start=1):
+        source = get_column_letter(number)
+        validation = DataValidation(
+            type="list",
+            formula1=f"{quote_sheetname(LISTS_SHEET)}!${source}$1:${source}${len(values)}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            error=_("Pilih salah satu nilai dari daftar."),
+        )
+        target = get_column_letter(index + 1)
+        validation.add(f"{target}2:{target}{MAX_ROWS + 1}")
+        sheet.data_validations.append(validation)
 
 
 def export_rows(resource, queryset: QuerySet) -> Iterator[list]:
@@ -490,6 +531,27 @@ class WholeNumberWidget(NativeWidget):
         return number
 
 
+class DateWidget(NativeWidget):
+    """A date: an Excel date (or its serial number), 31/12/2024, 31-12-2024 or 2024-12-31."""
+
+    def clean(self, value, row=None, **kwargs) -> datetime.date | None:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+            return from_excel(value).date()
+        text = cell_text(value).replace(" ", "")
+        if not text:
+            return None
+        for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return datetime.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        raise ValueError(_("Tulis tanggal seperti 31/12/2024 atau 2024-12-31."))
+
+
 class RupiahWidget(WholeNumberWidget):
     """Rupiah as the forms take it: 1.500.000, Rp 1.500.000 or 1500000."""
 
@@ -558,6 +620,9 @@ class ChoiceWidget(widgets.Widget):
             )
         return found
 
+    def allowed(self) -> list[str]:
+        return [str(label) for label in self.choices.labels]
+
     def render(self, value, obj=None, **kwargs) -> str:
         if value in (None, ""):
             return ""
@@ -580,6 +645,9 @@ class YesNoWidget(widgets.Widget):
         if text in self.NO or text == _("tidak").casefold():
             return False
         raise ValueError(_("Tulis “ya” atau “tidak”."))
+
+    def allowed(self) -> list[str]:
+        return [_("ya"), _("tidak")]
 
     def render(self, value, obj=None, **kwargs) -> str:
         return _("ya") if value else _("tidak")

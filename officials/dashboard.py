@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.caching import cached_figures
 from core.pagination import paginate
+from core.sorting import sort
 from villages.access import official_required
 from villages.models import District
 from villages.roles import Scope, scope_of
@@ -33,6 +34,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "officials/dashboard.html", {"scope": scope, **figures})
 
 
+# The completeness list's sortable columns (core.sorting).
+COMPLETENESS_COLUMNS = {
+    "product": ["name"],
+    "village": ["village__name", "village__district__name"],
+}
+
+
 @official_required
 def completeness(request: HttpRequest) -> HttpResponse:
     """Flagship products with what each one misses; `?kurang=<check>` keeps those missing it."""
@@ -43,13 +51,24 @@ def completeness(request: HttpRequest) -> HttpResponse:
         flagships = flagships.filter(**{f"has_{missing}": False})
     else:
         missing = ""
-    page_obj = paginate(request, flagships.order_by("village__district__name", "village__name", "pk"))
+    flagships, sorting = sort(
+        request,
+        flagships.order_by("village__district__name", "village__name", "pk"),
+        COMPLETENESS_COLUMNS,
+    )
+    page_obj = paginate(request, flagships)
     for product in page_obj:
         product.checks = [
             (label, getattr(product, f"has_{key}")) for key, label in COMPLETENESS_CHECKS.items()
         ]
         product.score = sum(1 for _label, ok in product.checks if ok)
-    context = {"page_obj": page_obj, "missing": missing, "checks": COMPLETENESS_CHECKS, "scope": scope}
+    context = {
+        "page_obj": page_obj,
+        "missing": missing,
+        "checks": COMPLETENESS_CHECKS,
+        "scope": scope,
+        "sorting": sorting,
+    }
     return render(request, "officials/completeness.html", context)
 
 

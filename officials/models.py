@@ -5,8 +5,9 @@ from django.db import models
 
 
 class HeldUpload(models.Model):
-    """A spreadsheet of producers or products between its upload and its import (the import pages of
-    officials.spreadsheets). Kept in the database, not in a server's temp folder, so that the preview
+    """A spreadsheet to import (producers, products, legality documents, deliveries, visits or outcome
+    figures) between its upload and its import (the import pages of officials.spreadsheets). Kept in
+    the database, not in a server's temp folder, so that the preview
     and the import work whichever app server answers them; bound to the official who uploaded it."""
 
     token = models.CharField(max_length=32, unique=True)

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,10 +16,35 @@ from assistance.models import Situation
 from assistance.services import help_flag_clear, help_flag_raise
 from assistance.situations import AreaSituations
 from core.errors import Refused
+from core.keys import KeyCheckingChoiceField
 from core.pagination import paginate
+from core.sorting import sort
+from core.widgets import SearchSelect
 from villages.access import official_required, village_for_official
-from villages.models import Village
+from villages.models import District, Village, summary_level
 from villages.roles import scope_of
+
+from .selectors import COVERAGE_LEVELS
+
+
+class KecamatanFilter(forms.Form):
+    """The list's kecamatan, searched rather than listed (a national area has over seven thousand)."""
+
+    kecamatan = KeyCheckingChoiceField(
+        label=gettext_lazy("Kecamatan"),
+        queryset=District.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("Semua kecamatan"),
+        widget=SearchSelect(source=reverse_lazy("products:district_picker"), attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = District.objects.for_scope(scope).order_by("name", "code")
+
+    def district(self) -> District | None:
+        return self.cleaned_data.get("kecamatan") if self.is_valid() else None
 
 
 class HelpFlagRaiseForm(forms.Form):
@@ -33,6 +59,14 @@ class HelpFlagClearForm(forms.Form):
     )
 
 
+# The list's sortable columns (core.sorting); a village's code is its primary key.
+SITUATION_COLUMNS = {
+    "village": ["name"],
+    "district": ["district__name", "name"],
+    "situation": ["base_situation", "district__name", "name"],
+}
+
+
 @official_required
 def situation_list(request: HttpRequest) -> HttpResponse:
     """Villages per situation and kecamatan (each count a link), and the list filtered by
@@ -40,13 +74,15 @@ def situation_list(request: HttpRequest) -> HttpResponse:
     what it received."""
     scope = scope_of(request.user)
     area = AreaSituations(Village.objects.for_scope(scope))
-    counts = area.counts()
-    districts = {row["code"]: row["name"] for row in counts["districts"]}
+    level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
+    counts = area.counts(level)
     situation = request.GET.get("situasi", "")
     situation = situation if situation in Situation.values else ""
-    district = request.GET.get("kecamatan", "")
-    district = district if district in districts else ""
-    page_obj = paginate(request, area.filtered(situation, district))
+    kecamatan_filter = KecamatanFilter(request.GET, scope=scope)
+    chosen = kecamatan_filter.district()  # an unknown or another area's kecamatan: the whole area
+    district = chosen.code if chosen else ""
+    villages, sorting = sort(request, area.filtered(situation, district), SITUATION_COLUMNS, "code")
+    page_obj = paginate(request, villages)
     page_obj.object_list = area.describe(page_obj.object_list)
     context = {
         "counts": counts,
@@ -54,9 +90,12 @@ def situation_list(request: HttpRequest) -> HttpResponse:
         "situation": situation,
         "situation_label": Situation(situation).label if situation else "",
         "district": district,
-        "district_name": districts.get(district, ""),
-        "districts": counts["districts"],
+        "district_name": chosen.name if chosen else "",
+        "kecamatan_filter": kecamatan_filter,
+        "area_heading": COVERAGE_LEVELS[level][0],
+        "by_district": level == "district",
         "page_obj": page_obj,
+        "sorting": sorting,
     }
     return render(request, "officials/situations/situation_list.html", context)
 

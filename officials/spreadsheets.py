@@ -2,10 +2,12 @@
 
 Exports (CSV and XLSX) of the village registry, products, producers and the assistance ledger apply
 the filters of the list on screen (the same FilterSet, the same area) and stream: rows are read in
-chunks and written as they come. Producers and products come back through an import: upload, a
-preview (a dry run that writes nothing) of what would be added, updated, left alone or refused (row,
-column and reason), then the import itself, all or nothing, re-checked against the data as it is then.
-The columns are the resources' (products.resources, assistance.resources).
+chunks and written as they come. Producers, products, legality documents, deliveries, mentoring
+visits and outcome figures come in through an import: upload, a preview (a dry run that writes
+nothing) of what would be added, updated, left alone or refused (row, column and reason), then the
+import itself, all or nothing, re-checked against the data as it is then. The columns are the
+resources' (products.resources, assistance.resources); what an import does with a file is in
+officials.imports, the templates' example rows and instructions in officials.import_templates.
 
 Big files run on the worker as jobs (jobs.models.Job), with a progress page: an import of more than
 OVOP_BACKGROUND_IMPORT_ROWS rows (its preview and the import itself), and an export of more than ten
@@ -13,7 +15,6 @@ times that many rows. Smaller ones stay inside the request, as before.
 """
 
 import tempfile
-from dataclasses import asdict, dataclass, field
 
 from django import forms
 from django.conf import settings
@@ -29,12 +30,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.results import Result
 
 from assistance.filters import ProgrammeFilter
 from assistance.models import Delivery, Programme
 from assistance.resources import DeliveryLedgerResource
-from core.caching import invalidate_figures, invalidate_public_pages
 from core.errors import Refused
 from core.spreadsheets import (
     MAX_UPLOAD_BYTES,
@@ -45,15 +44,13 @@ from core.spreadsheets import (
     xlsx_response,
 )
 from jobs.models import Job
-from jobs.progress import CountedDataset, counted, writes_refused
+from jobs.progress import counted
 from jobs.services import Progress, job_complete, job_hold, job_run, job_start
 from products.filters import ProducerFilter, ProductFilter, VillageStatusFilter
-from products.models import Category, Producer, Product
+from products.models import Producer, Product
 from products.resources import (
-    EXAMPLE_PREFIX,
     ProducerResource,
     ProductResource,
-    SheetImportResource,
     VillageRegistryResource,
 )
 from products.selectors import with_ovop_status
@@ -61,13 +58,21 @@ from villages.access import official_required
 from villages.models import Village
 from villages.roles import Scope, scope_of
 
+from .import_templates import example_row, instructions
+from .imports import (
+    IMPORT_LABELS,
+    IMPORT_LISTS,
+    IMPORT_NOUNS,
+    IMPORTS,
+    ImportReport,
+    import_check,
+    import_refusal,
+    import_run,
+)
 from .sheet_files import held_discard, job_upload, upload_discard, upload_load, upload_store
 
 FORMATS = ("csv", "xlsx")
-IMPORTS = {"produsen": ProducerResource, "produk": ProductResource}
-IMPORT_LABELS = {"produsen": gettext_lazy("Produsen (UMKM)"), "produk": gettext_lazy("Produk")}
-IMPORT_NOUNS = {"produsen": gettext_lazy("produsen"), "produk": gettext_lazy("produk")}
-IMPORT_LISTS = {"produsen": "products:producer_list", "produk": "products:product_list"}
+__all__ = ["IMPORTS", "ImportReport", "import_check", "import_run"]  # re-exported: tests, bench
 
 
 def _area(scope: Scope) -> str:
@@ -195,228 +200,30 @@ def _export_job(job: Job) -> None:
 # --- templates ----------------------------------------------------------------------------------------
 
 
-def _example_row(kind: str, resource: SheetImportResource, scope: Scope) -> list:
-    village = (
-        Village.objects.for_scope(scope).select_related("district").order_by("district__name", "name").first()
-    )
-    if kind == "produsen":
-        example = Producer(
-            village=village,
-            business_name=f"{EXAMPLE_PREFIX} {_('Gerabah Sari (hapus baris ini)')}",
-            owner_name="Ibu Sari",
-            kind=Producer.Kind.KELOMPOK,
-            address="Kp. Bumijaya RT 01/02",
-            whatsapp="+6281234567890",
-            nib="",
-            workers=5,
-            year_started=2015,
-        )
-    else:
-        example = Product(
-            village=village,
-            name=f"{EXAMPLE_PREFIX} {_('Gerabah hias (hapus baris ini)')}",
-            category=Category.objects.order_by("position", "name").first(),
-            status=Product.Status.DRAFT,
-            story=_("Dibuat dari tanah liat desa, dibakar di tungku tradisional."),
-            price_min=25000,
-            price_max=150000,
-            price_unit=_("per buah"),
-            monthly_capacity=500,
-            capacity_unit=_("buah"),
-            market_reach=Product.MarketReach.PROVINCE,
-            markets="Serang, Cilegon, Jakarta",
-        )
-    row = [("" if value is None else value) for value in resource.export_resource(example)]
-    if kind == "produk":
-        row[resource.get_export_headers().index("Produsen")] = "1234567890123; Kelompok Gerabah Sari"
-    return row
-
-
-def _instructions(resource: SheetImportResource, kind: str) -> list[list]:
-    rows = [[_("Kolom"), _("Wajib"), _("Keterangan")]]
-    rows += [
-        [column, _("ya") if required else "", note] for column, required, note in resource.column_notes()
-    ]
-    rows += [
-        [],
-        [
-            _("Satu baris untuk satu %(what)s. Baris judul kolom tetap di baris 1; hapus baris contoh.")
-            % {"what": IMPORT_NOUNS[kind]}
-        ],
-    ]
-    rows += [[_("Nilai yang diizinkan")]]
-    if kind == "produsen":
-        rows += [[_("Bentuk usaha"), "", ", ".join(str(label) for label in Producer.Kind.labels)]]
-    else:
-        categories = ", ".join(Category.objects.order_by("position", "name").values_list("name", flat=True))
-        rows += [
-            [_("Kategori"), "", categories],
-            [_("Status"), "", ", ".join(str(label) for label in Product.Status.labels)],
-            [_("Jangkauan pasar"), "", ", ".join(str(label) for label in Product.MarketReach.labels)],
-        ]
-    rows += [[_("Setuju kontak dipublikasikan"), "", _("ya, tidak")]] if kind == "produsen" else []
-    return rows
-
-
 @official_required
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """The import template: the columns, an example row and (XLSX) a sheet of instructions."""
+    """The import template: the columns, an example row and (XLSX) a sheet of instructions and a
+    dropdown on every coded column (officials.import_templates)."""
     if kind not in IMPORTS or fmt not in FORMATS:
         raise Http404
     scope = scope_of(request.user)
     resource = IMPORTS[kind](scope=scope)
-    headers, example = resource.get_export_headers(), _example_row(kind, resource, scope)
+    headers, example = resource.get_export_headers(), example_row(kind, resource, scope)
     filename = f"templat-{kind}.{fmt}"
     if fmt == "csv":
         return stream_csv(headers, [example], filename)
+    choices = resource.choices()
     return xlsx_response(
         headers,
         [example],
         filename,
         str(IMPORT_LABELS[kind]),
-        [(_("Petunjuk"), _instructions(resource, kind))],
+        [(_("Petunjuk"), instructions(resource, kind, choices))],
+        choices=choices,
     )
 
 
 # --- imports ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class RowReport:
-    number: int
-    status: str  # new, update, skip, refused
-    label: str
-    changes: list[tuple[str, object, object]] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    rows: list[RowReport] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {status: self.count(status) for status in ("new", "update", "skip", "refused")}
-
-    @property
-    def errors(self) -> list[tuple[int, str, str]]:
-        return [(row.number, column, message) for row in self.rows for column, message in row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.count("refused")
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.count("new") or self.count("update"))
-
-    def as_json(self) -> dict:
-        return asdict(self)  # dates and decimals in the changes: Job.result's encoder writes them as text
-
-    @classmethod
-    def from_json(cls, data: dict) -> "ImportReport":
-        return cls(**{**data, "rows": [RowReport(**row) for row in data["rows"]]})
-
-
-def _summarise(kind: str, resource: SheetImportResource, result: Result, ignored: list[str]) -> ImportReport:
-    report = ImportReport(kind=kind, ignored_columns=ignored)
-    report.file_errors = [
-        _("Berkas tidak dapat diproses: %(error)s") % {"error": e.error} for e in result.base_errors
-    ]
-    headers = result.diff_headers
-    name_column = resource.fields[resource.NAME_ATTRIBUTE].column_name
-    for index, row in enumerate(result.rows, start=1):
-        number = resource.sheet_row(index)
-        label = row.object_repr or str(row.row_values.get(name_column) or "")
-        if row.is_invalid():
-            errors = [
-                (column, message)
-                for _row, column, message in resource.row_errors(index, row.validation_error)
-            ]
-            report.rows.append(RowReport(number, "refused", label, errors=errors))
-        elif row.is_error():
-            errors = [
-                ("", _("Baris ini tidak dapat disimpan: %(error)s") % {"error": e.error}) for e in row.errors
-            ]
-            report.rows.append(RowReport(number, "refused", label, errors=errors))
-        elif row.is_update():
-            changes = [
-                (header, old, new)
-                for header, (old, new) in zip(headers, row.diff or [], strict=False)
-                if old != new
-            ]
-            report.rows.append(RowReport(number, "update", label, changes=changes))
-        else:
-            report.rows.append(RowReport(number, "new" if row.is_new() else "skip", label))
-    return report
-
-
-def _prepared(kind: str, name: str, data: bytes, scope: Scope):
-    """The file's rows under the resource's columns, the columns ignored and the resource; a report of
-    why not when the file cannot be read."""
-    resource_class = IMPORTS[kind]
-    try:
-        table = read_table(name, data)
-        probe = resource_class(scope=scope)
-        dataset, ignored = table_dataset(table, probe.get_export_headers(), probe.import_columns())
-    except Refused as refusal:
-        return ImportReport(kind=kind, file_errors=[refusal.message])
-    return dataset, ignored, resource_class(scope=scope, sheet_rows=table.numbers)
-
-
-def import_run(*, kind: str, name: str, data: bytes, scope: Scope, dry_run: bool) -> ImportReport:
-    """Check the file row by row and, unless it is a dry run and only if every row is valid, write it
-    in one transaction. A dry run always rolls back."""
-    prepared = _prepared(kind, name, data, scope)
-    if isinstance(prepared, ImportReport):
-        return prepared
-    dataset, ignored, resource = prepared
-    with transaction.atomic():
-        result = resource.import_data(
-            dataset,
-            dry_run=dry_run,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-            lock_rows=not dry_run,
-        )
-        report = _summarise(kind, resource, result, ignored)
-        if dry_run or not report.ok:
-            transaction.set_rollback(True)
-        elif report.changes_anything:
-            # The rows were written in bulk, which sends no post_save: the public pages and the
-            # figures are made stale here (on commit, by the cache module).
-            invalidate_public_pages()
-            invalidate_figures()
-    return report
-
-
-def import_check(*, kind: str, name: str, data: bytes, scope: Scope, progress: Progress) -> ImportReport:
-    """A dry run that shows its progress: what import_run(dry_run=True) reports, for the worker.
-
-    It runs outside any transaction, unlike import_run's, because the progress page must see the
-    rows counted while they are checked, and a count written inside a transaction is seen only at
-    its end (PostgreSQL) or, on SQLite, blocks every other writer until then. A dry run writes
-    nothing, and writes_refused makes sure of it; the cost is that the rows are read without one
-    snapshot, which a preview may afford: the import checks them all again, in its own transaction.
-    """
-    prepared = _prepared(kind, name, data, scope)
-    if isinstance(prepared, ImportReport):
-        return prepared
-    dataset, ignored, resource = prepared
-    total = len(dataset)
-    progress(0, total)
-    rows = CountedDataset(dataset, lambda number: progress(number, total))
-    with writes_refused(except_table=Job._meta.db_table):
-        result = resource.import_data_inner(
-            rows, dry_run=True, raise_errors=False, using_transactions=False, collect_failed_rows=False
-        )
-    return _summarise(kind, resource, result, ignored)
 
 
 @task
@@ -426,7 +233,9 @@ def import_preview_task(job_id: str) -> dict:
 
 def _preview_job(job: Job) -> None:
     scope, kind, name, data = job_upload(job)
-    report = import_check(kind=kind, name=name, data=data, scope=scope, progress=Progress(job))
+    report = import_check(
+        kind=kind, name=name, data=data, scope=scope, progress=Progress(job), user=job.owner
+    )
     url = f"{reverse('officials:import_preview')}?ref={job.params['ref']}&job={job.pk}"
     result = {"counts": report.counts, "report": report.as_json(), "next": "preview", "next_url": url}
     job_complete(job=job, result=result, errors=report.errors)
@@ -447,11 +256,13 @@ def _import_job(job: Job) -> None:
     goes on only if this run is still the job's current one (job_hold): a run that was given up for
     dead while it worked, and run again, cannot write the rows a second time."""
     scope, kind, name, data = job_upload(job)
-    report = import_check(kind=kind, name=name, data=data, scope=scope, progress=Progress(job))
+    report = import_check(
+        kind=kind, name=name, data=data, scope=scope, progress=Progress(job), user=job.owner
+    )
     if report.ok:
         with transaction.atomic():
             job_hold(job)
-            report = import_run(kind=kind, name=name, data=data, scope=scope, dry_run=False)
+            report = import_run(kind=kind, name=name, data=data, scope=scope, dry_run=False, user=job.owner)
             if report.ok:
                 held_discard(job.owner, job.params["ref"])
                 result = {"counts": report.counts, "next": "list", "next_url": reverse(IMPORT_LISTS[kind])}
@@ -519,6 +330,9 @@ class UploadForm(forms.Form):
             self.add_error("file", _("Berkas lebih besar dari 5 MB. Bagi datanya menjadi beberapa berkas."))
             return cleaned
         self.content = upload.read()
+        if refusal := import_refusal(kind, self.scope):
+            self.add_error("kind", refusal)
+            return cleaned
         try:
             table = read_table(upload.name, self.content)
             resource = IMPORTS[kind](scope=self.scope)
@@ -595,7 +409,9 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     elif dry_run and _is_big(meta, data):
         return redirect(_start_import_job(request, "import_preview_task", ref, meta, preview=True))
     else:
-        report = import_run(kind=kind, name=meta["name"], data=data, scope=scope, dry_run=dry_run)
+        report = import_run(
+            kind=kind, name=meta["name"], data=data, scope=scope, dry_run=dry_run, user=request.user
+        )
     if not dry_run and report.ok:
         upload_discard(request, ref)
         counts = report.counts

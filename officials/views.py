@@ -22,14 +22,18 @@ from products import selectors as registry
 from products.access import producer_for_official, product_for_official
 from products.forms import PhotoForm
 from products.models import (
+    Designation,
     Product,
 )
 from products.services import product_photo_add
 from products.views import product_form_page
 from villages.access import official_required, village_for_official
+from villages.models import District
 from villages.roles import scope_of
 
 from .selectors import home_figures, todo_lists
+
+OPEN_DESIGNATION = {Designation.Status.PROPOSED, Designation.Status.APPROVED}
 
 
 def _product_page(
@@ -37,11 +41,18 @@ def _product_page(
 ) -> HttpResponse:
     """The officials' product page, the one composer for its first view and every re-render with errors:
     the registry (products.selectors) and assistance (assistance.selectors) parts."""
+    registry_part = registry.product_registry(product)
+    # Read here rather than in the template (the same one query): whether the product may be proposed
+    # as its village's flagship follows from its designations, by products.services.designation_propose's
+    # rule: not while it has a proposal awaiting a decision, nor once it is a flagship.
+    designations = list(registry_part["designations"])
+    registry_part["designations"] = designations
     context = {
-        **registry.product_registry(product),
+        **registry_part,
         **product_assistance(product),
         "photo_form": photo_form,
         "scope": scope_of(request.user),
+        "can_propose": not any(d.status in OPEN_DESIGNATION for d in designations),
     }
     return render(request, "officials/product_detail.html", context, status=status)
 
@@ -109,6 +120,13 @@ def officials_home(request: HttpRequest) -> HttpResponse:
     context = {"scope": scope}
     if scope.is_official:
         context.update(home_figures(scope))
+        # The welcome names the officer's kecamatan (the Dinas: the regency, from regency_profile).
+        if not scope.is_dinas:
+            context["district_names"] = list(
+                District.objects.filter(code__in=scope.district_codes)
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
     return render(request, "officials/home.html", context)
 
 

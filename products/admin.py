@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import RecoveringHistoryAdmin, RupiahAdminMixin
+from core.admin import ReadableHistoryAdmin, RecoveringHistoryAdmin, RupiahAdminMixin
 from core.keys import KeyCheckingAdminMixin
 from villages.admin import VillageDistrictFilter
 
@@ -103,7 +102,7 @@ class LegalityDocumentAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+class DesignationAdmin(KeyCheckingAdminMixin, ReadableHistoryAdmin):
     """Admins may correct any field; the database still refuses a second approved flagship."""
 
     list_display = ["product", "village", "status", "year", "decree_number", "decree_date", "decided_at"]
@@ -172,7 +171,7 @@ class DecreeInline(KeyCheckingAdminMixin, admin.StackedInline):
 
 
 @admin.register(DesignationRound)
-class DesignationRoundAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+class DesignationRoundAdmin(KeyCheckingAdminMixin, ReadableHistoryAdmin):
     list_display = ["name", "year", "state", "opened_on", "closed_on", "recorded_from_decree"]
     list_filter = ["state", "recorded_from_decree"]
     search_fields = ["name"]
@@ -205,7 +204,7 @@ class DesignationRoundAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Decree)
-class DecreeAdmin(KeyCheckingAdminMixin, SimpleHistoryAdmin):
+class DecreeAdmin(KeyCheckingAdminMixin, ReadableHistoryAdmin):
     list_display = ["number", "decree_date", "round", "signed_by_title"]
     list_select_related = ["round"]
     search_fields = ["number", "round__name"]

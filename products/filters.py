@@ -1,13 +1,18 @@
 import django_filters
 from django import forms
 from django.db.models import F
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import SearchSelect
+from villages.forms import village_choices, village_label
 from villages.models import District, Village
 from villages.roles import Scope
 
 from .models import Category, LegalityDocument, Producer, Product, VillageStatus
 from .search import search
+
+ALL_DISTRICTS = _("Semua kecamatan")
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -19,13 +24,27 @@ class ProductFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), field_name="village__district", queryset=District.objects.none()
+        label=_("Kecamatan"),
+        field_name="village__district",
+        queryset=District.objects.none(),
+        empty_label=ALL_DISTRICTS,
+        widget=SearchSelect(source=reverse_lazy("products:district_picker")),
     )
-    village = django_filters.ModelChoiceFilter(label=_("Desa/Kelurahan"), queryset=Village.objects.none())
-    category = django_filters.ModelChoiceFilter(label=_("Kategori"), queryset=Category.objects.all())
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Product.Status.choices)
+    # A national area has tens of thousands of villages: searched, not listed (core.widgets).
+    village = django_filters.ModelChoiceFilter(
+        label=_("Desa/Kelurahan"),
+        queryset=Village.objects.none(),
+        empty_label=_("Semua desa/kelurahan"),
+        widget=SearchSelect(source=reverse_lazy("products:village_picker")),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Kategori"), queryset=Category.objects.all(), empty_label=_("Semua kategori")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Product.Status.choices, empty_label=_("Semua status")
+    )
     legality = django_filters.ChoiceFilter(
-        label=_("Legalitas"), choices=LEGALITY_CHOICES, method="filter_legality"
+        label=_("Legalitas"), choices=LEGALITY_CHOICES, method="filter_legality", empty_label=_("Semua")
     )
 
     class Meta:
@@ -35,10 +54,11 @@ class ProductFilter(django_filters.FilterSet):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["district"].queryset = District.objects.for_scope(scope).order_by("name")
-        self.filters["village"].queryset = Village.objects.for_scope(scope).order_by("name")
+        self.filters["village"].queryset = village_choices(scope)
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("Nama produk, desa, produsen")}
         )
+        self.form.fields["village"].label_from_instance = village_label
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -54,9 +74,15 @@ class ProductFilter(django_filters.FilterSet):
 class ProducerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), field_name="village__district", queryset=District.objects.none()
+        label=_("Kecamatan"),
+        field_name="village__district",
+        queryset=District.objects.none(),
+        empty_label=ALL_DISTRICTS,
+        widget=SearchSelect(source=reverse_lazy("products:district_picker")),
     )
-    kind = django_filters.ChoiceFilter(label=_("Bentuk usaha"), choices=Producer.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Bentuk usaha"), choices=Producer.Kind.choices, empty_label=_("Semua bentuk usaha")
+    )
 
     class Meta:
         model = Producer
@@ -75,9 +101,17 @@ class ProducerFilter(django_filters.FilterSet):
 
 class VillageStatusFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
-    district = django_filters.ModelChoiceFilter(label=_("Kecamatan"), queryset=District.objects.none())
+    district = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"),
+        queryset=District.objects.none(),
+        empty_label=ALL_DISTRICTS,
+        widget=SearchSelect(source=reverse_lazy("products:district_picker")),
+    )
     status = django_filters.ChoiceFilter(
-        label=_("Status OVOP"), choices=VillageStatus.choices, field_name="ovop_status"
+        label=_("Status OVOP"),
+        choices=VillageStatus.choices,
+        field_name="ovop_status",
+        empty_label=_("Semua status"),
     )
 
     class Meta:

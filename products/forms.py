@@ -1,23 +1,65 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
-from core.forms import DateInput, ErrorsAlwaysShown
+from core.forms import DateInput, ErrorsAlwaysShown, Sections
 from core.images import validate_photo
 from core.keys import KeyCheckingMultipleChoiceField
 from core.money import RupiahField
 from core.scans import scan_file_name, validate_scan
+from core.widgets import SearchSelect, SearchSelectMultiple
 from villages.forms import VillageChoiceField, village_choices
 from villages.roles import Scope
 
 from .models import NIB_HELD_ELSEWHERE, Designation, LegalityDocument, Producer, Product
 from .validators import normalise_nib, normalise_whatsapp
 
+CHOOSE_PRODUCT = _("— Pilih produk —")
+CHOOSE_PRODUCER = _("— Pilih produsen —")
 
-class ProductForm(ErrorsAlwaysShown, VersionedFormMixin, forms.ModelForm):
+
+def village_picker() -> SearchSelect:
+    return SearchSelect(source=reverse_lazy("products:village_picker"))
+
+
+def product_label(product: Product) -> str:
+    return f"{product.name} · {product.village.name}"
+
+
+def producer_label(producer: Producer) -> str:
+    return f"{producer.business_name} · {producer.village.name}"
+
+
+def producers_near(producers: QuerySet, village_code: str | None) -> QuerySet:
+    """Producers of the village first, then of its kecamatan, then the others, each by name (a product's
+    makers are most often of its own village). The kecamatan is read from the village code's prefix."""
+    if not village_code:
+        return producers.order_by("business_name", "pk")
+    nearness = Case(
+        When(village_id=village_code, then=Value(0)),
+        When(village__district_id=village_code.rpartition(".")[0], then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return producers.annotate(nearness=nearness).order_by("nearness", "business_name", "pk")
+
+
+class ProductForm(Sections, ErrorsAlwaysShown, VersionedFormMixin, forms.ModelForm):
+    sections = (
+        (_("Produk"), ("name", "village", "category", "status")),
+        (_("Produsen"), ("producers",)),
+        (
+            _("Harga dan kapasitas"),
+            ("price_min", "price_max", "price_unit", "monthly_capacity", "capacity_unit"),
+        ),
+        (_("Pasar"), ("market_reach", "markets")),
+        (_("Cerita dan bahan baku"), ("story", "raw_materials")),
+    )
     price_min = RupiahField(label=_("Harga terendah (Rp)"), required=False)
     price_max = RupiahField(label=_("Harga tertinggi (Rp)"), required=False)
 
@@ -43,18 +85,25 @@ class ProductForm(ErrorsAlwaysShown, VersionedFormMixin, forms.ModelForm):
         widgets = {
             "story": forms.Textarea(attrs={"rows": 5}),
             "raw_materials": forms.Textarea(attrs={"rows": 2}),
-            "producers": forms.CheckboxSelectMultiple,
+            "village": village_picker(),
+            # Ordered by nearness to the product's village as it is chosen (static/js/picker.js).
+            "producers": SearchSelectMultiple(
+                source=reverse_lazy("products:producer_picker"), near="village"
+            ),
         }
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = village_choices(scope)
-        self.fields["producers"].queryset = (
-            Producer.objects.for_scope(scope)
-            .select_related("village")
-            .order_by("village__name", "business_name")
+        village = self.instance.village_id or self.initial.get("village")
+        self.fields["producers"].queryset = producers_near(
+            Producer.objects.for_scope(scope).select_related("village"),
+            village if isinstance(village, str) else None,
         )
-        self.fields["producers"].label_from_instance = lambda p: f"{p.business_name} · {p.village.name}"
+        self.fields["producers"].label_from_instance = producer_label
+        self.fields["producers"].help_text = _(
+            "Produsen desa produk ini tampil lebih dulu, lalu produsen sekecamatan."
+        )
 
 
 class WrittenNumbersMixin:
@@ -81,7 +130,14 @@ class WrittenNumbersMixin:
         return normalise_nib(self.cleaned_data.get("nib", ""))
 
 
-class ProducerForm(WrittenNumbersMixin, VersionedFormMixin, forms.ModelForm):
+class ProducerForm(Sections, WrittenNumbersMixin, VersionedFormMixin, forms.ModelForm):
+    sections = (
+        (_("Usaha"), ("business_name", "owner_name", "kind", "village", "address")),
+        (_("Kontak"), ("whatsapp", "contact_consent")),
+        (_("Legalitas dan skala usaha"), ("nib", "workers", "year_started")),
+        (_("Letak di peta"), ("latitude", "longitude")),
+    )
+
     class Meta:
         model = Producer
         fields = [
@@ -99,11 +155,13 @@ class ProducerForm(WrittenNumbersMixin, VersionedFormMixin, forms.ModelForm):
             "longitude",
         ]
         field_classes = {"village": VillageChoiceField}
+        widgets = {"village": village_picker()}
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-        self.fields["village"].queryset = village_choices(scope)
+        if "village" in self.fields:
+            self.fields["village"].queryset = village_choices(scope)
 
     def clean_nib(self) -> str:
         nib = super().clean_nib()
@@ -121,6 +179,30 @@ class ProducerForm(WrittenNumbersMixin, VersionedFormMixin, forms.ModelForm):
         return nib
 
 
+class NewProducerForm(ProducerForm):
+    """A producer not yet registered, typed on the product form itself (prefix `new_producer`): saved
+    with the product, in the product's village, and linked to it (products.services.
+    product_producer_register). Left untouched, it is empty and nothing is made."""
+
+    sections = ()
+    prefix = "new_producer"
+
+    class Meta(ProducerForm.Meta):
+        fields = ["business_name", "owner_name", "kind", "whatsapp", "nib", "contact_consent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, empty_permitted=True, use_required_attribute=False, **kwargs)
+        self.fields["business_name"].help_text = _("Dicatat di desa/kelurahan produk ini.")
+
+    def has_changed(self) -> bool:
+        # Only what is typed counts: the choice of kind and the consent box have values of their own
+        # even when nobody touched this step.
+        return any(
+            str(self.data.get(self.add_prefix(name), "")).strip()
+            for name in ("business_name", "owner_name", "whatsapp", "nib")
+        )
+
+
 class LegalityDocumentForm(forms.ModelForm):
     class Meta:
         model = LegalityDocument
@@ -133,8 +215,17 @@ class LegalityDocumentForm(forms.ModelForm):
             self.instance.product = holder
         else:
             self.instance.producer = holder
+            # A producer's NIB is the NIB of its own data (LegalityDocument._clean_producer_nib).
+            self.fields["number"].required = False
+            self.fields["number"].help_text = _("Untuk NIB, kosongkan: nomornya diambil dari data produsen.")
         self.fields["scan"].help_text = _("PDF, JPEG atau PNG, paling besar 10 MB.")
         self.fields["scan"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("number") and cleaned.get("kind") not in (None, LegalityDocument.Kind.NIB):
+            self.add_error("number", _("Isi nomor dokumen."))
+        return cleaned
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")
@@ -168,7 +259,9 @@ class PhotoForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
-    product = forms.ModelChoiceField(label=_("Produk yang diusulkan"), queryset=Product.objects.none())
+    product = forms.ModelChoiceField(
+        label=_("Produk yang diusulkan"), queryset=Product.objects.none(), empty_label=CHOOSE_PRODUCT
+    )
     year = forms.IntegerField(label=_("Tahun penetapan"), min_value=2000, max_value=2100)
     notes = forms.CharField(
         label=_("Catatan usulan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -228,7 +321,7 @@ class RoundOpenForm(forms.Form):
         label=_("Nama putaran"),
         max_length=120,
         required=False,
-        help_text=_("Kosongkan untuk memakai “OVOP <tahun>”."),
+        help_text=_("Kosongkan untuk memakai “OVOP [tahun]”."),
     )
 
 
@@ -238,7 +331,12 @@ class ProductInVillageField(forms.ModelChoiceField):
 
 
 class RoundProposeForm(forms.Form):
-    product = ProductInVillageField(label=_("Produk yang diusulkan"), queryset=Product.objects.none())
+    product = ProductInVillageField(
+        label=_("Produk yang diusulkan"),
+        queryset=Product.objects.none(),
+        empty_label=CHOOSE_PRODUCT,
+        widget=SearchSelect(source=reverse_lazy("products:product_picker")),
+    )
     notes = forms.CharField(
         label=_("Catatan usulan"),
         required=False,

@@ -35,7 +35,7 @@ def producer_registry(producer: Producer) -> dict:
     return {
         "producer": producer,
         "products": producer.products.select_related("village", "category").all(),
-        "documents": producer.legality_documents.all(),
+        "documents": producer.legality_records(),  # its NIB among them (one source: the producer)
         "change_history": change_history(
             Producer.history.filter(id=producer.pk),
             LegalityDocument.history.filter(producer_id=producer.pk),

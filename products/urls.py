@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import private_files, views, views_rounds
+from . import pickers, private_files, views, views_rounds
 
 app_name = "products"
 
@@ -40,6 +40,11 @@ urlpatterns = [
     path("putaran/<int:pk>/putuskan/", views_rounds.round_decide, name="round_decide"),
     path("putaran/<int:pk>/lampiran/", views_rounds.round_attachment, name="round_attachment"),
     path("putaran/<int:pk>/sk/pindaian/", private_files.decree_scan, name="round_decree_scan"),
+    # The searchable pickers' endpoints (JSON; the official's own area only).
+    path("pilih/kecamatan/", pickers.district_picker, name="district_picker"),
+    path("pilih/desa/", pickers.village_picker, name="village_picker"),
+    path("pilih/produk/", pickers.product_picker, name="product_picker"),
+    path("pilih/produsen/", pickers.producer_picker, name="producer_picker"),
     path(
         "penetapan/<int:pk>/sertifikat/", views_rounds.designation_certificate, name="designation_certificate"
     ),

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +14,10 @@ from core.concurrency import EditConflict, save_versioned
 from core.errors import Refused
 from core.history import restore_deleted
 from core.pagination import paginate
+from core.sorting import sort, sort_list
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from villages.access import dinas_required, official_required, village_for_official
-from villages.models import Village
+from villages.models import Village, summary_level
 from villages.roles import scope_of
 
 from . import services
@@ -31,6 +33,7 @@ from .forms import (
     ApproveForm,
     AssessmentForm,
     LegalityDocumentForm,
+    NewProducerForm,
     PhotoForm,
     ProducerForm,
     ProductForm,
@@ -49,16 +52,51 @@ from .models import (
 )
 from .selectors import status_counts, with_ovop_status
 
+# Each list's sortable columns: the `?sort=` key and the fields it orders by (core.sorting).
+PRODUCT_COLUMNS = {
+    "name": ["name"],
+    "village": ["village__name", "village__district__name"],
+    "category": ["category__name"],
+    "producers": ["producer_count"],
+    "status": ["status"],
+}
+PRODUCER_COLUMNS = {
+    "name": ["business_name"],
+    "owner": ["owner_name"],
+    "kind": ["kind"],
+    "village": ["village__name", "village__district__name"],
+    "nib": ["nib"],
+    "products": ["product_count"],
+}
+VILLAGE_COLUMNS = {
+    "name": ["name"],
+    "code": ["code"],
+    "district": ["district__name", "name"],
+    "status": ["ovop_status", "district__name", "name"],
+}
+PROPOSAL_COLUMNS = {
+    "village": ["village__name"],
+    "product": ["product__name"],
+    "proposed": ["proposed_at"],
+}
+ASSESSMENT_DUE_COLUMNS = {
+    "product": ["name"],
+    "village": ["village__name", "village__district__name"],
+    "assessed": ["last_assessed_on"],
+}
+DELETED_COLUMNS = {"product": ["name"], "village": ["village_name"], "deleted": ["history_date"]}
+
 
 @official_required
 def product_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     products = Product.objects.for_scope(scope).for_officials_list().order_by("name", "pk")
+    products, sorting = sort(request, products, PRODUCT_COLUMNS)
     product_filter = ProductFilter(request.GET, queryset=products, scope=scope)
     return render(
         request,
         "products/product_list.html",
-        {"filter": product_filter, "page_obj": paginate(request, product_filter.qs)},
+        {"filter": product_filter, "page_obj": paginate(request, product_filter.qs), "sorting": sorting},
     )
 
 
@@ -85,16 +123,22 @@ def product_form_page(
     `initial` pre-fills a new product, `after_save` runs in the same transaction once the product is
     saved (a Refused there undoes the save and shows on the form)."""
     is_new = product.pk is None
-    form = ProductForm(request.POST or None, instance=product, scope=scope_of(request.user), initial=initial)
+    scope = scope_of(request.user)
+    form = ProductForm(request.POST or None, instance=product, scope=scope, initial=initial)
+    # A producer not registered yet, typed on this same form (saved with the product, or not at all).
+    new_producer_form = NewProducerForm(request.POST or None, instance=Producer(), scope=scope)
     photo_form = (
         PhotoForm(request.POST or None, request.FILES or None, prefix="photo", required=False)
         if is_new
         else None
     )
-    if request.method == "POST" and form.is_valid() and (photo_form is None or photo_form.is_valid()):
+    forms_valid = [form.is_valid(), new_producer_form.is_valid(), photo_form is None or photo_form.is_valid()]
+    if request.method == "POST" and all(forms_valid):
         try:
             with transaction.atomic():
                 product = save_versioned(form)
+                if new_producer_form.has_changed():
+                    services.product_producer_register(product=product, producer=new_producer_form.instance)
                 if photo_form and photo_form.validated_image:
                     services.product_photo_add(
                         product=product,
@@ -118,12 +162,23 @@ def product_form_page(
                 product.pk = None
                 product._state.adding = True
             form.add_error(None, STORAGE_FAILURE_MESSAGE)
+        except ValidationError as invalid:  # the new producer, checked again in its village
+            if is_new:
+                product.pk = None
+                product._state.adding = True
+            new_producer_form.instance.pk = None
+            new_producer_form.add_error(None, invalid)
         except EditConflict:
             form.report_conflict()
         else:
             messages.success(request, _("Produk %(name)s tersimpan.") % {"name": product.name})
             return redirect(product)
-    context = {"form": form, "photo_form": photo_form, "product": product}
+    context = {
+        "form": form,
+        "new_producer_form": new_producer_form,
+        "photo_form": photo_form,
+        "product": product,
+    }
     return render(request, "products/product_form.html", context)
 
 
@@ -147,7 +202,10 @@ def deleted_product_list(request: HttpRequest) -> HttpResponse:
     latest: dict[int, object] = {}
     for record in _deleted_products(request)[:DELETED_SHOWN]:
         latest.setdefault(record.id, record)  # deleted, restored and deleted again: the last time
-    return render(request, "products/deleted_product_list.html", {"deletions": list(latest.values())})
+        record.village_name = record.village.name if record.village else None
+    # At most a hundred records, already read: sorted in memory.
+    deletions, sorting = sort_list(request, list(latest.values()), DELETED_COLUMNS)
+    return render(request, "products/deleted_product_list.html", {"deletions": deletions, "sorting": sorting})
 
 
 @official_required
@@ -220,11 +278,12 @@ def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def producer_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     producers = Producer.objects.for_scope(scope).for_officials_list().order_by("business_name", "pk")
+    producers, sorting = sort(request, producers, PRODUCER_COLUMNS)
     producer_filter = ProducerFilter(request.GET, queryset=producers, scope=scope)
     return render(
         request,
         "products/producer_list.html",
-        {"filter": producer_filter, "page_obj": paginate(request, producer_filter.qs)},
+        {"filter": producer_filter, "page_obj": paginate(request, producer_filter.qs), "sorting": sorting},
     )
 
 
@@ -334,15 +393,17 @@ def village_list(request: HttpRequest) -> HttpResponse:
     """The villages an official works on, with their OVOP status and counts per status."""
     scope = scope_of(request.user)
     villages = with_ovop_status(Village.objects.for_scope(scope).select_related("district"))
-    village_filter = VillageStatusFilter(
-        request.GET, queryset=villages.order_by("district__name", "name"), scope=scope
-    )
-    counts = status_counts(villages)
+    ordered, sorting = sort(request, villages.order_by("district__name", "name"), VILLAGE_COLUMNS, "code")
+    village_filter = VillageStatusFilter(request.GET, queryset=ordered, scope=scope)
+    level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
+    counts = status_counts(villages, level=level)
     context = {
         "filter": village_filter,
+        "sorting": sorting,
         "page_obj": paginate(request, village_filter.qs),
         "totals": counts["total"],
         "per_district": counts["districts"],
+        "by_district": level == "district",
         "statuses": VillageStatus.choices,
     }
     return render(request, "products/village_list.html", context)
@@ -356,17 +417,36 @@ def designation_list(request: HttpRequest) -> HttpResponse:
         .for_awaiting_list()
         .order_by("proposed_at", "pk")
     )
-    context = {"page_obj": paginate(request, proposals), "can_decide": scope_of(request.user).is_dinas}
+    proposals, sorting = sort(request, proposals, PROPOSAL_COLUMNS)
+    context = {
+        "page_obj": paginate(request, proposals),
+        "can_decide": scope_of(request.user).is_dinas,
+        "sorting": sorting,
+    }
     return render(request, "products/designation_list.html", context)
 
 
 @official_required
 def designation_propose(request: HttpRequest, code: str) -> HttpResponse:
     village = village_for_official(scope_of(request.user), code)
+    if request.method != "POST" and not village.products.exists():  # a POST is refused by the form
+        messages.info(
+            request,
+            _(
+                "%(village)s belum memiliki produk terdaftar. Daftarkan produknya lebih dulu, "
+                "lalu usulkan sebagai produk unggulan."
+            )
+            % {"village": village.name},
+        )
+        return redirect("officials:village_registry", code=village.code)
     # While the Dinas has a round open, every proposal joins it, to be decided with the round's decree.
     open_round = DesignationRound.objects.open().first()
     year = open_round.year if open_round else timezone.localdate().year
-    form = ProposeForm(request.POST or None, village=village, initial={"year": year})
+    initial = {"year": year}
+    # The product page's "propose as flagship" button names its product: the form starts with it.
+    if request.GET.get("produk", "").isdigit():
+        initial["product"] = int(request.GET["produk"])
+    form = ProposeForm(request.POST or None, village=village, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.designation_propose(
@@ -492,6 +572,8 @@ def assessment_due(request: HttpRequest) -> HttpResponse:
     products = (
         Product.objects.for_scope(scope_of(request.user))
         .due_for_assessment()
-        .order_by("last_assessed_on", "name")
+        .order_by("last_assessed_on", "name", "pk")
     )
-    return render(request, "products/assessment_due.html", {"page_obj": paginate(request, products)})
+    products, sorting = sort(request, products, ASSESSMENT_DUE_COLUMNS)
+    context = {"page_obj": paginate(request, products), "sorting": sorting}
+    return render(request, "products/assessment_due.html", context)

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import ReadableHistoryAdmin
 
 from .forms import RegencyProfileForm
 from .models import RegencyProfile
@@ -27,7 +28,7 @@ admin.site.index_title = _("Pengelolaan data Satu Desa Satu Produk")
 
 
 @admin.register(RegencyProfile)
-class RegencyProfileAdmin(SimpleHistoryAdmin):
+class RegencyProfileAdmin(ReadableHistoryAdmin):
     form = RegencyProfileForm
     list_display = ["regency_name", "agency_name", "email", "phone"]
     fieldsets = [

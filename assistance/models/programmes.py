@@ -18,7 +18,9 @@ from villages.models import ScopedQuerySet, Village
 
 class ProgrammeQuerySet(models.QuerySet):
     def with_totals(self) -> "ProgrammeQuerySet":
-        """Committed (planned + delivered) and delivered totals, and how many villages were reached."""
+        """Committed (planned + delivered) and delivered totals, how many villages were reached, and
+        what remains of the budget: the budget less what is committed, the same "sisa pagu" that
+        assistance.services.budget_check refuses a delivery beyond (negative when overspent)."""
         live = ~Q(deliveries__status=Delivery.Status.CANCELLED)
         return self.annotate(
             committed=Sum("deliveries__value", filter=live, default=0),
@@ -26,6 +28,10 @@ class ProgrammeQuerySet(models.QuerySet):
                 "deliveries__value", filter=Q(deliveries__status=Delivery.Status.DELIVERED), default=0
             ),
             village_count=models.Count("deliveries__village", filter=live, distinct=True),
+        ).annotate(
+            remaining=models.ExpressionWrapper(
+                models.F("budget") - models.F("committed"), output_field=models.BigIntegerField()
+            )
         )
 
 

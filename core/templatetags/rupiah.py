@@ -12,3 +12,12 @@ def rupiah(value) -> str:
         return format_rupiah(int(value))
     except (TypeError, ValueError):
         return "–"
+
+
+@register.filter
+def rupiah_abs(value) -> str:
+    """The amount without its sign: 'Rp 250.000' for -250000 (an overspend, said in words around it)."""
+    try:
+        return format_rupiah(abs(int(value)))
+    except (TypeError, ValueError):
+        return "–"

@@ -137,6 +137,11 @@ class LegalityDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.kind == self.Kind.NIB and self.producer_id is not None and not self.number:
+            self.number = self.producer.nib
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if (self.product_id is None) == (self.producer_id is None):
@@ -149,6 +154,36 @@ class LegalityDocument(models.Model):
             raise ValidationError(
                 {"expires_on": _("Sertifikat halal tidak memiliki masa berlaku; kosongkan tanggal ini.")}
             )
+        self._clean_producer_nib()
+
+    def _clean_producer_nib(self) -> None:
+        """A producer's NIB document records the NIB of the producer's own data (one source): its
+        number is that NIB, and a producer without one gets it on the producer form first."""
+        if self.kind != self.Kind.NIB or self.producer_id is None:
+            return
+        nib = self.producer.nib
+        if not nib:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Isi NIB pada data produsen terlebih dahulu; dokumen NIB ini melengkapinya "
+                        "dengan tanggal terbit dan pindaian."
+                    )
+                }
+            )
+        if not self.number:
+            self.number = nib
+        elif "".join(self.number.split()) != nib:
+            raise ValidationError(
+                {
+                    "number": _(
+                        "NIB produsen ini %(nib)s (dari data produsen). Kosongkan nomor atau tulis NIB "
+                        "yang sama; bila NIB-nya salah, ubah pada data produsen."
+                    )
+                    % {"nib": nib}
+                }
+            )
+        self.number = nib
 
     def state(self, on: datetime.date | None = None) -> str:
         on = on or today()

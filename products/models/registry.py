@@ -159,10 +159,29 @@ class Producer(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         kwargs["update_fields"] = bump_row_version(self, kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if self.nib:
+                # The NIB typed here is the producer's NIB legality record (one source): a NIB
+                # document kept for its issue date or scan always carries this number.
+                for document in self.legality_documents.filter(kind="nib").exclude(number=self.nib):
+                    document.number = self.nib
+                    document.save(update_fields=["number", "updated_at"])
 
     def get_absolute_url(self) -> str:
         return reverse("officials:producer_detail", args=[self.pk])
+
+    def legality_records(self) -> list:
+        """The producer's legality, as every page shows it: its documents, and its NIB as a record of
+        its own when no NIB document (with a date or scan) stands for it. Reads the prefetched
+        `legality_documents` when there is one."""
+        from .legality import LegalityDocument
+
+        documents = list(self.legality_documents.all())
+        if self.nib and not any(d.kind == LegalityDocument.Kind.NIB for d in documents):
+            nib = LegalityDocument(producer=self, kind=LegalityDocument.Kind.NIB, number=self.nib)
+            documents.insert(0, nib)
+        return documents
 
     def clean(self) -> None:
         super().clean()

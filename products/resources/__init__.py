@@ -23,16 +23,22 @@ other code imports are re-exported here.
 # cell_text is core's; still named here for tests/officials/test_spreadsheets.py.
 from core.spreadsheets import cell_text
 
-from .bulk import EXAMPLE_PREFIX, SheetImportResource
+from .bulk import EXAMPLE_PREFIX, SheetImportResource, VillageSheetResource
 from .exports import VillageRegistryResource
+from .keys import ProducerKeyWidget, ProductKeyWidget
+from .legality import LegalityResource
 from .producers import ProducerResource
 from .products import ProductResource
 
 __all__ = [
     "EXAMPLE_PREFIX",
+    "LegalityResource",
+    "ProducerKeyWidget",
+    "ProductKeyWidget",
     "ProducerResource",
     "ProductResource",
     "SheetImportResource",
     "VillageRegistryResource",
+    "VillageSheetResource",
     "cell_text",
 ]

@@ -108,36 +108,25 @@ class ValueDiff(Diff):
 
 
 class SheetImportResource(resources.ModelResource):
-    """What producers and products share: the village columns, the area, row numbers as the
-    spreadsheet shows them, rows repeated within the file, the template's example row, and errors as
-    (row, column, reason)."""
+    """What every import shares: the area and the importing official, row numbers as the spreadsheet
+    shows them, rows repeated within the file, the template's example row, and errors as (row,
+    column, reason)."""
 
-    VILLAGE_COLUMN = "Kode desa"
     NAME_ATTRIBUTE = ""
     REQUIRED_COLUMNS: tuple[str, ...] = ()
     # What a row's columns show of an object's relations, loaded with it.
-    RELATED: tuple[str, ...] = ("village__district",)
+    RELATED: tuple[str, ...] = ()
     # Fields full_clean() leaves alone: set on save (a product's slug), never from a sheet.
     UNCHECKED_FIELDS: tuple[str, ...] = ()
-    NOTES: dict = {
-        "Kode desa": gettext_lazy(
-            "Wajib. Kode Kemendagri, misalnya 36.04.09.2009; hanya desa di wilayah Anda."
-        ),
-        "Desa/Kelurahan": gettext_lazy("Keterangan saja; diabaikan saat impor."),
-        "Kecamatan": gettext_lazy("Keterangan saja; diabaikan saat impor."),
-    }
+    # Relations of which a row names exactly one (a product or a producer): when a cell naming one is
+    # wrong, the model's "one or the other" is not repeated.
+    SUBJECT_FIELDS: tuple[str, ...] = ()
+    NOTES: dict = {}
 
-    village = fields.Field(attribute="village", column_name="Kode desa", widget=VillageWidget(NO_SCOPE))
-    village_name = fields.Field(
-        attribute="village__name", column_name="Desa/Kelurahan", widget=TextWidget(), readonly=True
-    )
-    district_name = fields.Field(
-        attribute="village__district__name", column_name="Kecamatan", widget=TextWidget(), readonly=True
-    )
-
-    def __init__(self, *, scope: Scope = NO_SCOPE, sheet_rows: list[int] | None = None, **kwargs):
+    def __init__(self, *, scope: Scope = NO_SCOPE, sheet_rows: list[int] | None = None, user=None, **kwargs):
         super().__init__(**kwargs)
         self.scope = scope
+        self.user = user
         self.sheet_rows = sheet_rows or []
         self.current_row: dict | None = None
         self._row_number = 0
@@ -148,7 +137,15 @@ class SheetImportResource(resources.ModelResource):
         self._to_create: list[models.Model] = []
         self._to_update: list[models.Model] = []
         self._m2m: list[tuple[models.Model, str, list]] = []
-        self.fields["village"].widget = VillageWidget(scope)
+
+    def choices(self) -> dict[str, list[str]]:
+        """The values each coded column takes, by column: the template's dropdowns."""
+        lists = {}
+        for field in self.get_import_fields():
+            values = getattr(field.widget, "allowed", None)
+            if callable(values) and not field.readonly:
+                lists[field.column_name] = values()
+        return lists
 
     @classmethod
     def get_diff_class(cls):
@@ -250,9 +247,13 @@ class SheetImportResource(resources.ModelResource):
                 if holds is NotImplemented:
                     self._validate_in_database(constraint, instance, exclude, errors)
                 elif holds is False:
+                    own = constraint.violation_error_message != constraint.default_violation_error_message
                     errors.setdefault(NON_FIELD_ERRORS, []).append(
                         ValidationError(
-                            constraint.get_violation_error_message(), code=constraint.violation_error_code
+                            constraint.get_violation_error_message(),
+                            code=constraint.violation_error_code
+                            if own
+                            else (constraint.violation_error_code or "constraint_without_message"),
                         )
                     )
             elif isinstance(constraint, UniqueConstraint) and constraint.name in self._taken:
@@ -320,6 +321,13 @@ class SheetImportResource(resources.ModelResource):
                     field.clean(row)
                 except ValueError as error:
                     errors[field.attribute] = [ValidationError(str(error))]
+            elif field.column_name in self.REQUIRED_COLUMNS and field.attribute not in errors:
+                try:
+                    blank = not cell_text(row.get(field.column_name))
+                except ValueError:
+                    blank = False  # a formula: its own error is reported
+                if blank:  # said in the import's words, not the model's ("tidak boleh null")
+                    errors[field.attribute] = [ValidationError(_("Wajib diisi."))]
         if errors:
             raise ValidationError(errors)
 
@@ -327,6 +335,7 @@ class SheetImportResource(resources.ModelResource):
         """full_clean() without its per-row queries: a relation a widget found (village, category) is
         not looked up again, and the constraints are checked against what before_import loaded."""
         errors = dict(import_validation_errors or {})
+        subject_unread = set(errors) & set(self.SUBJECT_FIELDS)
         found = [
             field.name
             for field in instance._meta.concrete_fields
@@ -337,7 +346,13 @@ class SheetImportResource(resources.ModelResource):
             instance.full_clean(exclude=[*exclude, *found], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if subject_unread:  # "one product or one producer" says nothing more than the bad cell's error
+            errors.pop(NON_FIELD_ERRORS, None)
         for key, messages in self._check_constraints(instance, exclude | set(errors)).items():
+            if key == NON_FIELD_ERRORS and errors.get(NON_FIELD_ERRORS):
+                # clean() has already said why the row is refused as a whole; a constraint without a
+                # message of its own would only add "Batasan … dilanggar".
+                messages = [m for m in messages if m.code != "constraint_without_message"]
             errors.setdefault(key, []).extend(messages)
         if validate_unique:
             checks, _dates = instance._get_unique_checks(exclude=[*exclude, *errors, instance._meta.pk.name])
@@ -441,11 +456,12 @@ class SheetImportResource(resources.ModelResource):
         """(spreadsheet row, column, reason) for each message of a refused row."""
         row = self.sheet_row(number)
         by_key = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-        return [
+        errors = [
             (row, self.column_of(key), str(message))
             for key, messages in by_key.items()
             for message in messages
         ]
+        return list(dict.fromkeys(errors))  # clean() and a constraint may give the same message
 
     def column_notes(self) -> list[tuple[str, bool, str]]:
         """(column, required, explanation) for the template's instructions."""
@@ -453,3 +469,30 @@ class SheetImportResource(resources.ModelResource):
             (column, column in self.REQUIRED_COLUMNS, str(self.NOTES.get(column, "")))
             for column in self.get_export_headers()
         ]
+
+
+class VillageSheetResource(SheetImportResource):
+    """An import whose rows name a village by its code, within the official's area (producers,
+    products, deliveries), followed by its name and kecamatan for the reader."""
+
+    VILLAGE_COLUMN = "Kode desa"
+    RELATED: tuple[str, ...] = ("village__district",)
+    NOTES: dict = {
+        "Kode desa": gettext_lazy(
+            "Wajib. Kode Kemendagri, misalnya 36.04.09.2009; hanya desa di wilayah Anda."
+        ),
+        "Desa/Kelurahan": gettext_lazy("Keterangan saja; diabaikan saat impor."),
+        "Kecamatan": gettext_lazy("Keterangan saja; diabaikan saat impor."),
+    }
+
+    village = fields.Field(attribute="village", column_name="Kode desa", widget=VillageWidget(NO_SCOPE))
+    village_name = fields.Field(
+        attribute="village__name", column_name="Desa/Kelurahan", widget=TextWidget(), readonly=True
+    )
+    district_name = fields.Field(
+        attribute="village__district__name", column_name="Kecamatan", widget=TextWidget(), readonly=True
+    )
+
+    def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
+        super().__init__(scope=scope, **kwargs)
+        self.fields["village"].widget = VillageWidget(scope)

@@ -18,18 +18,18 @@ from core.spreadsheets import (
 from ..models import NIB_HELD_ELSEWHERE, Producer, Product
 from ..search import search_refresh
 from ..validators import normalise_nib
-from .bulk import SheetImportResource
+from .bulk import VillageSheetResource
 from .widgets import NIBWidget, WhatsAppWidget
 
 
-class ProducerResource(SheetImportResource):
+class ProducerResource(VillageSheetResource):
     """Producers, matched by NIB when the row has one, else by business name and village code
     (whatever the case and the spaces around)."""
 
     NAME_ATTRIBUTE = "business_name"
     REQUIRED_COLUMNS = ("Kode desa", "Nama usaha", "Pemilik/ketua")
     NOTES = {
-        **SheetImportResource.NOTES,
+        **VillageSheetResource.NOTES,
         "Nama usaha": gettext_lazy("Wajib. Bersama kode desa, mengenali produsen yang tidak ber-NIB."),
         "Pemilik/ketua": gettext_lazy("Wajib. Pemilik atau ketua kelompok."),
         "Bentuk usaha": gettext_lazy("Salah satu nilai di lembar ini. Kosong: Perorangan."),

@@ -22,7 +22,7 @@ from villages.roles import NO_SCOPE, Scope
 from ..models import Producer, Product
 from ..search import search_refresh
 from ..validators import normalise_nib
-from .bulk import WRITE_BATCH, SheetImportResource
+from .bulk import WRITE_BATCH, VillageSheetResource
 from .widgets import CategoryWidget
 
 LIST_SEPARATOR = ";"
@@ -122,7 +122,7 @@ class ProducerListWidget(widgets.ManyToManyWidget):
         return f"{LIST_SEPARATOR} ".join(p.business_name for p in producers)
 
 
-class ProductResource(SheetImportResource):
+class ProductResource(VillageSheetResource):
     """Products, matched by product name and village code (whatever the case and the spaces around);
     their producers are listed by NIB or business name, separated by ";".
 
@@ -138,7 +138,7 @@ class ProductResource(SheetImportResource):
     UNCHECKED_FIELDS = ("slug",)
     RELATED = ("village__district", "category")
     NOTES = {
-        **SheetImportResource.NOTES,
+        **VillageSheetResource.NOTES,
         "Nama produk": gettext_lazy("Wajib. Bersama kode desa, mengenali produk yang sudah terdaftar."),
         "Kategori": gettext_lazy("Wajib. Nama atau slug salah satu kategori di lembar ini."),
         "Status": gettext_lazy("Draf atau Terbit (tampil di katalog). Kosong: Draf."),

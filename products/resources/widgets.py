@@ -78,6 +78,9 @@ class VillageWidget(widgets.Widget):
             % {"village": elsewhere, "code": code, "district": elsewhere.district.name}
         )
 
+    def allowed(self) -> list[str]:
+        return sorted(self.in_scope())
+
     def render(self, value, obj=None, **kwargs) -> str:
         return value.code if value is not None else ""
 
@@ -106,6 +109,9 @@ class CategoryWidget(widgets.Widget):
                 % {"value": text, "names": names}
             )
         return found
+
+    def allowed(self) -> list[str]:
+        return list(Category.objects.order_by("position", "name").values_list("name", flat=True))
 
     def render(self, value, obj=None, **kwargs) -> str:
         return value.name if value is not None else ""

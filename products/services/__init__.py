@@ -17,6 +17,7 @@ from .registry import (
     product_photo_add,
     product_photo_delete,
     product_photo_set_cover,
+    product_producer_register,
 )
 from .rounds import decree_record, round_close, round_decide, round_open, round_record_historical
 
@@ -34,6 +35,7 @@ __all__ = [
     "product_photo_add",
     "product_photo_delete",
     "product_photo_set_cover",
+    "product_producer_register",
     "round_close",
     "round_decide",
     "round_open",

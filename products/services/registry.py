@@ -97,6 +97,17 @@ def product_photo_delete(*, photo: ProductPhoto) -> None:
 
 
 @transaction.atomic
+def product_producer_register(*, product: Product, producer: Producer) -> Producer:
+    """Register a producer typed on the product's own form, in the product's village, as one of its
+    makers. Its model checks run here (the form left the village out)."""
+    producer.village_id = product.village_id
+    producer.full_clean()
+    producer.save()
+    product.producers.add(producer)
+    return producer
+
+
+@transaction.atomic
 def product_delete(*, product: Product) -> None:
     """Delete a product with its photos; refused (Refused) while other records use it.
 

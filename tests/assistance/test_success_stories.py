@@ -108,7 +108,7 @@ def test_outcome_records_around_the_first_assistance_give_the_figures(officer_a,
     story.deliveries.add(delivery)
     page = client.get(flagship.get_public_url()).content.decode()
     assert "2026 TI" in page and "2026 TIII" in page
-    assert "410 buah" in page and "1250 buah" in page
+    assert "410 buah" in page and "1.250 buah" in page
     assert "19 orang" in page
 
 

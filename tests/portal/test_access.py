@@ -134,6 +134,10 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "officials:todo": (OFFICIAL, None),
     # registry
     "products:product_list": (OFFICIAL, None),
+    "products:district_picker": (OFFICIAL_READ, None),
+    "products:village_picker": (OFFICIAL_READ, None),
+    "products:product_picker": (OFFICIAL_READ, None),
+    "products:producer_picker": (OFFICIAL_READ, None),
     "products:product_create": (OFFICIAL, None),
     "officials:product_detail": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "products:product_update": (AREA_A, lambda w: {"pk": w["product"].pk}),

@@ -365,6 +365,10 @@ def test_the_attachment_lists_exactly_the_rounds_approvals(
     for absent in ["Emping Ciruas", "Kerupuk Ciruas", "Golok Ciruas"]:
         assert absent not in content
     assert "css/print-a4.css" in content
+    # A printable decree attachment: the regency's letterhead, its total, and where and when it was set.
+    assert "regency-letterhead" in content
+    assert "Jumlah: 2 produk unggulan desa" in content
+    assert "Ditetapkan di Serang pada tanggal 2 Maret 2026" in content
 
 
 def test_a_rounds_approval_replaces_the_villages_current_flagship(dinas, officer_a):

@@ -244,3 +244,21 @@ def test_the_demo_sets_an_illustrative_signatory(settings, code, place):
     assert profile.signatory_title == "Kepala Dinas"
     assert re.fullmatch(r"[0-9]{18}", profile.signatory_nip)
     assert profile.place == place
+
+
+# --- the other printed documents ---------------------------------------------------------------------
+
+
+def test_a_certificate_without_a_round_decree_is_signed_by_the_profiles_official_on_the_decree_date(
+    client, dinas
+):
+    make_profile(**SIGNATORY)
+    designation = DesignationFactory(approved=True)
+    client.force_login(dinas)
+    html = client.get(reverse("products:designation_certificate", args=[designation.pk])).content.decode()
+    block = signature_block(html)
+    with translation.override("id"):
+        decreed = date_format(DECREE_DATE, "j F Y")
+    assert f"Serang, {decreed}" in block
+    assert "Ahmad Contoh, S.E." in block and "NIP. 197001012000011001" in block
+    assert "regency-letterhead" in html

@@ -201,9 +201,10 @@ def test_the_officials_home_counts_the_officers_area(client, django_assert_num_q
     officer = make_officer("petugas-ciruas", "36.04.09")
     ProductFactory(village_id=BUMIJAYA)
     client.force_login(officer)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         # 1 session, 2 user, 3 groups, 4 officer areas, 5 statuses per kecamatan, 6 proposals,
-        # 7 expiring documents, 8 expired documents, 9 assessments due, 10 the served regency
+        # 7 expiring documents, 8 expired documents, 9 assessments due, 10 the served regency,
+        # 11 the officer's kecamatan names (the welcome)
         response = client.get(reverse("officials:home"))
     assert response.context["statuses"]["all"] == 15
     assert response.context["statuses"]["has_products"] == 1

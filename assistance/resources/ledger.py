@@ -5,7 +5,7 @@ from import_export import fields, resources
 
 from core.spreadsheets import ChoiceWidget, NativeWidget, RupiahWidget, TextWidget, WholeNumberWidget
 
-from .models import Delivery, Programme
+from ..models import Delivery, Programme
 
 
 class DeliveryLedgerResource(resources.ModelResource):
