@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assistance.models import Delivery, MentoringVisit, OutcomeRecord, Programme
+from core.sheet_import import EXAMPLE_PREFIX, SheetImportResource
 from products.models import Category, LegalityDocument, Producer, Product
-from products.resources import EXAMPLE_PREFIX, SheetImportResource
 from villages.models import Village
 from villages.roles import Scope
 

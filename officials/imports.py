@@ -15,11 +15,13 @@ from assistance.resources import DeliveryResource, OutcomeResource, VisitResourc
 from core.caching import invalidate_figures, invalidate_public_pages
 from core.errors import Refused
 from core.money import format_rupiah
-from core.spreadsheets import RupiahWidget, read_table, table_dataset
+from core.sheet_cells import RupiahWidget
+from core.sheet_import import SheetImportResource
+from core.spreadsheets import read_table, table_dataset
 from jobs.models import Job
 from jobs.progress import CountedDataset, writes_refused
 from jobs.services import Progress
-from products.resources import LegalityResource, ProducerResource, ProductResource, SheetImportResource
+from products.resources import LegalityResource, ProducerResource, ProductResource
 from villages.roles import Scope
 
 IMPORTS = {

@@ -52,7 +52,7 @@ def producers_near(producers: QuerySet, village_code: str | None) -> QuerySet:
 class ProductForm(Sections, ErrorsAlwaysShown, VersionedFormMixin, forms.ModelForm):
     sections = (
         (_("Produk"), ("name", "village", "category", "status")),
-        (_("Produsen"), ("producers",)),
+        (_("Pembuat produk"), ("producers",)),
         (
             _("Harga dan kapasitas"),
             ("price_min", "price_max", "price_unit", "monthly_capacity", "capacity_unit"),

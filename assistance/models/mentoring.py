@@ -100,7 +100,9 @@ class MentoringVisit(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "kunjungan pendampingan")
         constraints = [
             models.CheckConstraint(
-                condition=Q(product__isnull=False) | Q(producer__isnull=False), name="visit_has_a_subject"
+                condition=Q(product__isnull=False) | Q(producer__isnull=False),
+                name="visit_has_a_subject",
+                violation_error_message=_("Pilih produk atau produsen yang dikunjungi."),
             ),
             models.CheckConstraint(
                 condition=Q(next_action_due__isnull=True) | Q(next_action_due__gte=models.F("visited_on")),

@@ -3,7 +3,7 @@
 from django.db import models
 from import_export import fields, resources
 
-from core.spreadsheets import ChoiceWidget, NativeWidget, RupiahWidget, TextWidget, WholeNumberWidget
+from core.sheet_cells import ChoiceWidget, NativeWidget, RupiahWidget, TextWidget, WholeNumberWidget
 
 from ..models import Delivery, Programme
 

@@ -1,6 +1,6 @@
 """Assistance records imported from a regency's spreadsheets: deliveries, mentoring visits and outcome
 figures, with the same preview and all-or-nothing import as producers and products
-(products.resources.SheetImportResource). Products and producers are named by keys that do not change
+(core.sheet_import.SheetImportResource). Products and producers are named by keys that do not change
 (products.resources.keys); the importing official is the visit's officer, the delivery's responsible
 officer and the figures' recorder. Every rule is the models' own (full_clean, constraints); a
 delivery also passes the budget check of assistance.services, as one recorded through the form.
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from core.errors import Refused
-from core.spreadsheets import (
+from core.sheet_cells import (
     ChoiceWidget,
     DateWidget,
     RupiahWidget,
@@ -23,12 +23,9 @@ from core.spreadsheets import (
     cell_text,
     normal_name,
 )
-from products.resources import (
-    ProducerKeyWidget,
-    ProductKeyWidget,
-    SheetImportResource,
-    VillageSheetResource,
-)
+from core.sheet_import import SheetImportMeta, SheetImportResource
+from products.resources import ProducerKeyWidget, ProductKeyWidget
+from villages.resources import VillageSheetResource
 from villages.roles import NO_SCOPE, Scope
 
 from ..models import Delivery, MentoringVisit, OutcomeRecord, Programme
@@ -43,20 +40,6 @@ KEY_NOTES = {
     ),
     PRODUCER_COLUMN: gettext_lazy("NIB (13 angka) atau nomor ID produsen; hanya produsen di wilayah Anda."),
 }
-
-
-class BulkMeta:
-    """The import options the registry's imports use: every row checked, unchanged rows skipped, all
-    rows written together once every one is valid (SheetImportResource.write_all)."""
-
-    clean_model_instances = True
-    skip_unchanged = True
-    report_skipped = True
-    store_instance = True
-    store_row_values = True
-    use_transactions = True
-    use_bulk = True
-    chunk_size = 500
 
 
 class ProgrammeWidget(widgets.Widget):
@@ -182,7 +165,7 @@ class DeliveryResource(VillageSheetResource):
         default=Delivery.Status.DELIVERED,
     )
 
-    class Meta(BulkMeta):
+    class Meta(SheetImportMeta):
         model = Delivery
         fields = (
             "programme",
@@ -307,7 +290,7 @@ class VisitResource(SheetImportResource):
         attribute="next_action_due", column_name="Batas waktu tindak lanjut", widget=DateWidget()
     )
 
-    class Meta(BulkMeta):
+    class Meta(SheetImportMeta):
         model = MentoringVisit
         fields = ("product", "producer", "visited_on", "findings", "next_action", "next_action_due")
 
@@ -404,7 +387,7 @@ class OutcomeResource(SheetImportResource):
         default=0,
     )
 
-    class Meta(BulkMeta):
+    class Meta(SheetImportMeta):
         model = OutcomeRecord
         fields = (
             "product",

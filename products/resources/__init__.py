@@ -13,17 +13,14 @@ An import sees only the official's area (`Scope`): an officer's kecamatan, the D
 run (the preview) checks every row as the import would, full_clean() included, but saves nothing; the
 objects a file may name are looked up once for the whole file, not row by row.
 
-The package, by seam: `widgets` reads and writes the cells that name the registry's own things (the
-cells that need no model are core.spreadsheets'), `bulk` holds what both imports share
-(SheetImportResource: lookups for the whole file, constraints checked in memory, bulk writes),
-`producers` and `products` the two imports, `exports` the export-only village registry. The names
+The package, by seam: `widgets` reads and writes the cells that name the registry's own things
+(the cells that need no model are core.sheet_cells', the village columns villages.resources'), `keys`
+names a registered product or producer by a key that does not change, `producers`, `products` and
+`legality` the imports (on core.sheet_import.SheetImportResource: lookups for the whole file,
+constraints checked in memory, bulk writes), `exports` the export-only village registry. The names
 other code imports are re-exported here.
 """
 
-# cell_text is core's; still named here for tests/officials/test_spreadsheets.py.
-from core.spreadsheets import cell_text
-
-from .bulk import EXAMPLE_PREFIX, SheetImportResource, VillageSheetResource
 from .exports import VillageRegistryResource
 from .keys import ProducerKeyWidget, ProductKeyWidget
 from .legality import LegalityResource
@@ -31,14 +28,10 @@ from .producers import ProducerResource
 from .products import ProductResource
 
 __all__ = [
-    "EXAMPLE_PREFIX",
     "LegalityResource",
     "ProducerKeyWidget",
     "ProductKeyWidget",
     "ProducerResource",
     "ProductResource",
-    "SheetImportResource",
     "VillageRegistryResource",
-    "VillageSheetResource",
-    "cell_text",
 ]

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from core.spreadsheets import ChoiceWidget, NativeWidget, TextWidget, WholeNumberWidget
+from core.sheet_cells import ChoiceWidget, NativeWidget, TextWidget, WholeNumberWidget
 from villages.models import Village
 
 from ..models import (

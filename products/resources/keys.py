@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from core.spreadsheets import cell_text
+from core.sheet_cells import cell_text
 from villages.roles import Scope
 
 from ..models import Producer, Product

@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from core.spreadsheets import ChoiceWidget, DateWidget, TextWidget, cell_text, normal_name
+from core.sheet_cells import ChoiceWidget, DateWidget, TextWidget, cell_text, normal_name
+from core.sheet_import import SheetImportMeta, SheetImportResource
 from villages.roles import NO_SCOPE, Scope
 
 from ..models import LegalityDocument
-from .bulk import SheetImportResource
 from .keys import ProducerKeyWidget, ProductKeyWidget
 
 PRODUCT_COLUMN = "Produk (slug atau ID)"
@@ -57,17 +57,9 @@ class LegalityResource(SheetImportResource):
     issued_on = fields.Field(attribute="issued_on", column_name="Tanggal terbit", widget=DateWidget())
     expires_on = fields.Field(attribute="expires_on", column_name="Berlaku sampai", widget=DateWidget())
 
-    class Meta:
+    class Meta(SheetImportMeta):
         model = LegalityDocument
         fields = ("product", "producer", "kind", "number", "issued_on", "expires_on")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        store_instance = True
-        store_row_values = True
-        use_transactions = True
-        use_bulk = True
-        chunk_size = 500
 
     def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
         super().__init__(scope=scope, **kwargs)

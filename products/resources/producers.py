@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from core.spreadsheets import (
+from core.sheet_cells import (
     ChoiceWidget,
     CoordinateWidget,
     TextWidget,
@@ -14,11 +14,12 @@ from core.spreadsheets import (
     cell_text,
     normal_name,
 )
+from core.sheet_import import SheetImportMeta
+from villages.resources import VillageSheetResource
 
 from ..models import NIB_HELD_ELSEWHERE, Producer, Product
 from ..search import search_refresh
 from ..validators import normalise_nib
-from .bulk import VillageSheetResource
 from .widgets import NIBWidget, WhatsAppWidget
 
 
@@ -66,7 +67,7 @@ class ProducerResource(VillageSheetResource):
     latitude = fields.Field(attribute="latitude", column_name="Lintang", widget=CoordinateWidget())
     longitude = fields.Field(attribute="longitude", column_name="Bujur", widget=CoordinateWidget())
 
-    class Meta:
+    class Meta(SheetImportMeta):
         model = Producer
         fields = (
             "village",
@@ -84,15 +85,6 @@ class ProducerResource(VillageSheetResource):
             "latitude",
             "longitude",
         )
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        store_instance = True
-        store_row_values = True
-        use_transactions = True
-        # Rows are written together once all are valid (write_all): no savepoint per row.
-        use_bulk = True
-        chunk_size = 500
 
     def before_import(self, dataset, **kwargs) -> None:
         """Find, in a few queries for the whole file, the producers its rows may name."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
-from core.spreadsheets import (
+from core.sheet_cells import (
     ChoiceWidget,
     RupiahWidget,
     TextWidget,
@@ -17,12 +17,13 @@ from core.spreadsheets import (
     cell_text,
     normal_name,
 )
+from core.sheet_import import WRITE_BATCH, SheetImportMeta
+from villages.resources import VillageSheetResource
 from villages.roles import NO_SCOPE, Scope
 
 from ..models import Producer, Product
 from ..search import search_refresh
 from ..validators import normalise_nib
-from .bulk import WRITE_BATCH, VillageSheetResource
 from .widgets import CategoryWidget
 
 LIST_SEPARATOR = ";"
@@ -185,7 +186,7 @@ class ProductResource(VillageSheetResource):
     )
     producer_nibs = fields.Field(column_name=NIB_COLUMN, widget=TextWidget(), readonly=True)
 
-    class Meta:
+    class Meta(SheetImportMeta):
         model = Product
         fields = (
             "village",
@@ -206,15 +207,6 @@ class ProductResource(VillageSheetResource):
             "producers",
             "producer_nibs",
         )
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        store_instance = True
-        store_row_values = True
-        use_transactions = True
-        # Rows are written together once all are valid (write_all): no savepoint per row.
-        use_bulk = True
-        chunk_size = 500
 
     def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
         super().__init__(scope=scope, **kwargs)

@@ -1,17 +1,17 @@
 """Spreadsheet cells that name the registry's own things: a WhatsApp number and a NIB (read by the
-same functions as the producer form and the admin, products.validators), and the village or category
-a cell names. The cells that need no model (text, numbers, Rupiah, choices, yes/no) are core's
-(core.spreadsheets). Every rule on the data is the models' own (`full_clean()`); these widgets only
-read cells and say in the user's language what is wrong.
+same functions as the producer form and the admin, products.validators), and the category a cell
+names. The cells that need no model (text, numbers, Rupiah, choices, yes/no) are core's
+(core.sheet_cells); the village a cell names is villages.resources'. Every rule on the data is the
+models' own (`full_clean()`); these widgets only read cells and say in the user's language what is
+wrong.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from core.spreadsheets import PhoneNumber, TextWidget, cell_text
-from villages.models import Village
-from villages.roles import Scope
+from core.sheet_cells import TextWidget, cell_text
+from core.spreadsheets import PhoneNumber
 
 from ..models import Category
 from ..validators import normalise_nib, normalise_whatsapp
@@ -39,50 +39,6 @@ class NIBWidget(TextWidget):
             return normalise_nib(super().clean(value, row, **kwargs))
         except ValidationError as error:
             raise ValueError(error.messages[0]) from error
-
-
-class VillageWidget(widgets.Widget):
-    """A village by its Kemendagri code, only within the official's area."""
-
-    def __init__(self, scope: Scope):
-        super().__init__(coerce_to_string=False)
-        self.scope = scope
-        self._villages: dict[str, Village] | None = None
-
-    def in_scope(self) -> dict[str, Village]:
-        if self._villages is None:
-            villages = Village.objects.for_scope(self.scope).select_related("district")
-            self._villages = {village.code: village for village in villages}
-        return self._villages
-
-    def clean(self, value, row=None, **kwargs) -> Village | None:
-        code = cell_text(value)
-        if not code:
-            raise ValueError(_("Wajib diisi."))
-        village = self.in_scope().get(code)
-        if village is not None:
-            return village
-        elsewhere = Village.objects.filter(code=code).select_related("district__regency").first()
-        if elsewhere is None:
-            raise ValueError(
-                _("Kode desa “%(code)s” tidak dikenal. Tulis kode Kemendagri, misalnya 36.04.09.2009.")
-                % {"code": code}
-            )
-        if self.scope.is_dinas:
-            raise ValueError(
-                _("%(village)s (%(code)s) berada di %(regency)s, di luar kabupaten yang dilayani portal ini.")
-                % {"village": elsewhere, "code": code, "regency": elsewhere.district.regency}
-            )
-        raise ValueError(
-            _("%(village)s (%(code)s) berada di Kecamatan %(district)s, di luar wilayah tugas Anda.")
-            % {"village": elsewhere, "code": code, "district": elsewhere.district.name}
-        )
-
-    def allowed(self) -> list[str]:
-        return sorted(self.in_scope())
-
-    def render(self, value, obj=None, **kwargs) -> str:
-        return value.code if value is not None else ""
 
 
 class CategoryWidget(widgets.Widget):

@@ -679,3 +679,10 @@ def test_choosing_another_cover_shows_at_once_on_the_cached_product_page(client)
     assert client.get(url)["X-Cache"] == "hit"
     services.product_photo_set_cover(photo=second)
     assert cover_shown().endswith(second.large.url)
+
+
+def test_the_product_page_groups_the_monthly_capacity_as_indonesian_numbers(client):
+    from tests.factories import ProductFactory as Products
+
+    product = Products(monthly_capacity=2500, capacity_unit="buah")
+    assert "2.500 buah" in client.get(product.get_public_url()).content.decode()

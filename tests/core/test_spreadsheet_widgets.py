@@ -1,4 +1,4 @@
-"""The cells every app's spreadsheet resources share (core.spreadsheets): no model behind them."""
+"""The cells every app's spreadsheet resources share (core.sheet_cells): no model behind them."""
 
 import datetime
 from decimal import Decimal
@@ -7,7 +7,7 @@ import pytest
 from django.db import models
 from django.utils import translation
 
-from core.spreadsheets import (
+from core.sheet_cells import (
     ChoiceWidget,
     CoordinateWidget,
     NativeWidget,

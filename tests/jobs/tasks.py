@@ -13,10 +13,10 @@ from unittest import mock
 
 from django.tasks import task
 
+from core.sheet_import import SheetImportResource
 from jobs.models import Job, WorkerHeartbeat
 from jobs.services import Progress
 from officials import spreadsheets
-from products.resources import SheetImportResource
 
 DEADLINE_SECONDS = 120
 

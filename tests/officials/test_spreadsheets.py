@@ -988,7 +988,7 @@ def test_a_user_without_a_role_cannot_upload(client):
     ],
 )
 def test_a_formula_is_told_apart_from_data_that_starts_with_a_sign(cell, formula):
-    from products.resources import cell_text
+    from core.sheet_cells import cell_text
 
     if formula:
         with pytest.raises(ValueError, match="rumus"):

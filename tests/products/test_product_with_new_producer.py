@@ -94,7 +94,8 @@ def test_editing_a_product_can_also_add_a_new_producer(officer_a_client):
 
 def test_the_product_form_is_drawn_in_titled_groups_most_used_first(officer_a_client):
     html = officer_a_client.get(reverse("products:product_create")).content.decode()
-    legends = ["Produk", "Produsen", "Produsennya belum terdaftar?", "Harga dan kapasitas", "Pasar", "Cerita"]
+    legends = ["Produk", "Pembuat produk", "Produsennya belum terdaftar?", "Harga dan kapasitas", "Pasar"]
+    legends.append("Cerita")
     positions = [html.index(legend) for legend in legends]
     assert positions == sorted(positions)
     assert html.index('name="name"') < html.index('name="price_min"') < html.index('name="story"')

@@ -1,8 +1,9 @@
-"""What producer and product imports share (SheetImportResource): the village columns, the area, row
+"""What every spreadsheet import shares (SheetImportResource): the area and the importing official, row
 numbers as the spreadsheet shows them, rows repeated within the file, the template's example row, and
 errors as (row, column, reason); and the bulk path: the objects a file may name and the values their
 unique constraints hold, loaded once for the whole file, the model's constraints checked in memory,
-and the rows written in bulk once every row is valid.
+and the rows written in bulk once every row is valid. Domain-free: the apps' resources add their
+columns and keys (villages.resources.VillageSheetResource adds the village columns).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -10,20 +11,31 @@ from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import resources, widgets
 from import_export.resources import Diff
 from simple_history.models import HistoricalRecords
 
-from core.concurrency import VERSION_FIELD
-from core.spreadsheets import TextWidget, cell_text
-from villages.roles import NO_SCOPE, Scope
-
-from .widgets import VillageWidget
+from .concurrency import VERSION_FIELD
+from .sheet_cells import cell_text
 
 EXAMPLE_PREFIX = "CONTOH"
 
 WRITE_BATCH = 500
+
+
+class SheetImportMeta:
+    """The import options every sheet import uses (its resource's Meta inherits them): every row
+    checked, unchanged rows skipped, all rows written together once every one is valid (write_all),
+    so no savepoint per row."""
+
+    clean_model_instances = True
+    skip_unchanged = True
+    report_skipped = True
+    store_instance = True
+    store_row_values = True
+    use_transactions = True
+    use_bulk = True
+    chunk_size = WRITE_BATCH
 
 
 def _holds(condition: Q, instance) -> bool | None:
@@ -123,7 +135,9 @@ class SheetImportResource(resources.ModelResource):
     SUBJECT_FIELDS: tuple[str, ...] = ()
     NOTES: dict = {}
 
-    def __init__(self, *, scope: Scope = NO_SCOPE, sheet_rows: list[int] | None = None, user=None, **kwargs):
+    def __init__(self, *, scope=None, sheet_rows: list[int] | None = None, user=None, **kwargs):
+        # scope: the official's area (villages.roles.Scope), which the apps' resources and their
+        # widgets read; every concrete resource passes one (core imports no app).
         super().__init__(**kwargs)
         self.scope = scope
         self.user = user
@@ -469,30 +483,3 @@ class SheetImportResource(resources.ModelResource):
             (column, column in self.REQUIRED_COLUMNS, str(self.NOTES.get(column, "")))
             for column in self.get_export_headers()
         ]
-
-
-class VillageSheetResource(SheetImportResource):
-    """An import whose rows name a village by its code, within the official's area (producers,
-    products, deliveries), followed by its name and kecamatan for the reader."""
-
-    VILLAGE_COLUMN = "Kode desa"
-    RELATED: tuple[str, ...] = ("village__district",)
-    NOTES: dict = {
-        "Kode desa": gettext_lazy(
-            "Wajib. Kode Kemendagri, misalnya 36.04.09.2009; hanya desa di wilayah Anda."
-        ),
-        "Desa/Kelurahan": gettext_lazy("Keterangan saja; diabaikan saat impor."),
-        "Kecamatan": gettext_lazy("Keterangan saja; diabaikan saat impor."),
-    }
-
-    village = fields.Field(attribute="village", column_name="Kode desa", widget=VillageWidget(NO_SCOPE))
-    village_name = fields.Field(
-        attribute="village__name", column_name="Desa/Kelurahan", widget=TextWidget(), readonly=True
-    )
-    district_name = fields.Field(
-        attribute="village__district__name", column_name="Kecamatan", widget=TextWidget(), readonly=True
-    )
-
-    def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
-        super().__init__(scope=scope, **kwargs)
-        self.fields["village"].widget = VillageWidget(scope)
