@@ -342,11 +342,12 @@ def overdue(request: HttpRequest) -> HttpResponse:
         OVERDUE_ACTION_COLUMNS,
         parameter="sort_tl",
     )
+    # Each table pages by its own parameter: nationally tens of thousands of flagships may be due.
     context = {
         "days": days,
-        "unvisited": unvisited,
+        "unvisited": paginate(request, unvisited),
         "unvisited_sorting": unvisited_sorting,
-        "actions": actions,
+        "actions": paginate(request, actions, parameter="page_tl"),
         "actions_sorting": actions_sorting,
     }
     return render(request, "assistance/overdue.html", context)

@@ -4,14 +4,16 @@ figures are read in officials.selectors."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.caching import cached_figures
 from core.pagination import paginate
 from core.sorting import sort
 from villages.access import official_required
-from villages.models import District
+from villages.models import summary_level
 from villages.roles import Scope, scope_of
 
+from .forms import KecamatanFilter
 from .selectors import (
     COMPLETENESS_CHECKS,
     dashboard_figures,
@@ -83,8 +85,13 @@ def recap(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = today.year
     year = min(max(year, 2000), today.year + 1)
-    districts = District.objects.for_scope(scope).order_by("name")
-    district = districts.filter(code=request.GET.get("kecamatan", "")).first()
+    area_filter = KecamatanFilter(
+        request.GET, scope=scope, label=_("Wilayah"), empty_label=_("Seluruh wilayah tugas")
+    )
+    district = area_filter.district()
+    # Designations are listed village by village for a regency or one kecamatan; nationally (or for
+    # a province) a printed list of every village would run to hundreds of pages: their count only.
+    list_designations = district is not None or summary_level(scope) == "district"
     if district:  # the recap of one kecamatan: narrow the scope to it
         scope = Scope(
             is_official=True,
@@ -97,7 +104,8 @@ def recap(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": recap_years(scope, today),
         "district": district,
-        "districts": districts,
+        "area_filter": area_filter,
+        "list_designations": list_designations,
         **figures,
         "printed_on": today,
     }

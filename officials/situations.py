@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,35 +15,14 @@ from assistance.models import Situation
 from assistance.services import help_flag_clear, help_flag_raise
 from assistance.situations import AreaSituations
 from core.errors import Refused
-from core.keys import KeyCheckingChoiceField
 from core.pagination import paginate
 from core.sorting import sort
-from core.widgets import SearchSelect
 from villages.access import official_required, village_for_official
-from villages.models import District, Village, summary_level
+from villages.models import Village, summary_level
 from villages.roles import scope_of
 
+from .forms import KecamatanFilter
 from .selectors import COVERAGE_LEVELS
-
-
-class KecamatanFilter(forms.Form):
-    """The list's kecamatan, searched rather than listed (a national area has over seven thousand)."""
-
-    kecamatan = KeyCheckingChoiceField(
-        label=gettext_lazy("Kecamatan"),
-        queryset=District.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("Semua kecamatan"),
-        widget=SearchSelect(source=reverse_lazy("products:district_picker"), attrs={"class": "form-select"}),
-    )
-
-    def __init__(self, *args, scope, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kecamatan"].queryset = District.objects.for_scope(scope).order_by("name", "code")
-
-    def district(self) -> District | None:
-        return self.cleaned_data.get("kecamatan") if self.is_valid() else None
 
 
 class HelpFlagRaiseForm(forms.Form):

@@ -103,3 +103,22 @@ def test_the_exploration_lists_sort_by_their_columns(officer_a_client, db):
     assert names and names == sorted(names, key=str.casefold, reverse=True)
     unknown = officer_a_client.get(reverse("assistance:story_list"), {"sort": "nope"})
     assert unknown.status_code == 200 and unknown.context["sorting"].key == ""
+
+
+def test_the_overdue_follow_ups_page_by_their_own_parameter(officer_a_client, db):
+    """Nationally tens of thousands of rows may be due: each table has its own pages."""
+    today = datetime.date.today()
+    for n in range(32):
+        MentoringVisitFactory(
+            visited_on=today - datetime.timedelta(days=60),
+            next_action=f"Tindak lanjut {n:02d}",
+            next_action_due=today - datetime.timedelta(days=40 - n),
+        )
+    url = reverse("assistance:overdue")
+    first = officer_a_client.get(url)
+    assert len(first.context["actions"].object_list) == 30
+    html = first.content.decode()
+    assert 'href="?page_tl=2"' in html  # the follow-ups' own page parameter
+    second = officer_a_client.get(url, {"page_tl": "2", "page": "1"})
+    assert [v.next_action for v in second.context["actions"]] == ["Tindak lanjut 30", "Tindak lanjut 31"]
+    assert second.context["unvisited"].number == 1

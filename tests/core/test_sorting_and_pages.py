@@ -77,3 +77,13 @@ def test_counts_are_grouped_the_way_the_reader_writes_them():
     assert number(None) == "–"
     assert number("–") == "–"
     assert number(7) == "7"
+
+
+def test_a_second_table_pages_by_its_own_parameter_and_keeps_the_first_tables_page():
+    request = RequestFactory().get("/?page=3&page_tl=2")
+    page_obj = paginate(request, list(range(100)), per_page=10, parameter="page_tl")
+    assert page_obj.number == 2
+    template = Template('{% include "includes/pagination.html" %}')
+    html = template.render(RequestContext(request, {"page_obj": page_obj}))
+    assert 'href="?page=3&amp;page_tl=3"' in html  # next: this table's page moves, the other's stays
+    assert 'href="?page=3&amp;page_tl=1"' in html

@@ -12,7 +12,14 @@ from django.urls import reverse
 from assistance.models import Delivery, Exploration, ExplorationCandidate, Programme
 from products import services
 from products.models import Category, Producer, Product
-from tests.factories import BUMIJAYA, ProducerFactory, ProductFactory, make_dinas, make_officer
+from tests.factories import (
+    BUMIJAYA,
+    DesignationFactory,
+    ProducerFactory,
+    ProductFactory,
+    make_dinas,
+    make_officer,
+)
 from villages.models import District, Province, Regency, Village
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +199,30 @@ def test_no_officials_page_is_over_200_kb_for_a_national_dinas(client, national)
     weights = weigh(client, {name: reverse(name) for name in names})
     assert {name: size for name, size in weights.items() if size >= MAX_BYTES} == {}
     assert "Kecamatan Uji 399" not in client.get(reverse("products:product_list")).content.decode()
+
+
+def test_no_officials_page_lists_more_choices_than_a_picker_writes_out(client, national):
+    """Whatever the fixture's size, a national area has 7,277 kecamatan and 83,763 villages: any select
+    that lists a whole area is caught here by its number of options (the recap's kecamatan choice
+    once listed them all, 317 KB on its own)."""
+    import re
+
+    form_pages(BUMIJAYA)
+    client.force_login(make_dinas("dinas-nasional"))
+    crowded = {}
+    for name in officials_pages_without_arguments():
+        html = client.get(reverse(name)).content.decode()
+        for select in re.findall(r"<select.*?</select>", html, re.S):
+            if select.count("<option") > 201:
+                crowded[name] = re.search(r'name="([^"]+)"', select).group(1)
+    assert crowded == {}
+
+
+def test_a_national_recap_counts_the_designations_instead_of_listing_every_village(client, national):
+    DesignationFactory(approved=True, year=2026)
+    client.force_login(make_dinas("dinas-nasional"))
+    html = client.get(reverse("officials:recap"), {"tahun": "2026"}).content.decode()
+    assert "1 penetapan pada tahun ini" in html
+    assert 'aria-labelledby="recap-designations"' not in html  # no village-by-village table
+    one_kecamatan = client.get(reverse("officials:recap"), {"tahun": "2026", "kecamatan": "36.04.09"})
+    assert 'aria-labelledby="recap-designations"' in one_kecamatan.content.decode()
