@@ -12,6 +12,7 @@ from core.keys import KeyCheckingChoiceField, KeyCheckingMultipleChoiceField
 from core.money import RupiahField
 from core.widgets import SearchSelect
 from products.models import Category, Product
+from villages.forms import district_choices, district_labeller
 from villages.models import District, Village
 from villages.roles import Scope
 
@@ -111,7 +112,8 @@ class VillageExplorationFilter(forms.Form):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.for_scope(scope).order_by("name")
+        self.fields["district"].queryset = district_choices(scope)
+        self.fields["district"].label_from_instance = district_labeller(scope)
         # A new widget: `type` given to an existing one's attrs would be written twice.
         self.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("Nama atau kode desa")}

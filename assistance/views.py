@@ -341,6 +341,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         .order_by("next_action_due", "pk"),
         OVERDUE_ACTION_COLUMNS,
         parameter="sort_tl",
+        page_parameter="page_tl",
     )
     # Each table pages by its own parameter: nationally tens of thousands of flagships may be due.
     context = {

@@ -88,9 +88,9 @@ class WholeNumberWidget(NativeWidget):
                 return None
             if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
                 text = text.replace(".", "")
-            if text.startswith("-") and text[1:].isdigit():
+            if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
                 raise ValueError(_("Tidak boleh negatif."))
-            if not text.isdigit() or len(text) > 15:
+            if not (text.isascii() and text.isdigit()) or len(text) > 15:
                 raise ValueError(_("Tulis bilangan bulat, misalnya 12."))
             number = int(text)
         if number < 0:

@@ -411,7 +411,9 @@ class SheetImportResource(resources.ModelResource):
         self.prepare_create(self._to_create)
         created = model.objects.bulk_create(self._to_create, batch_size=WRITE_BATCH)
         # bulk_history_create returns None when simple-history is switched off (SIMPLE_HISTORY_ENABLED)
-        added = history.bulk_history_create(created, batch_size=WRITE_BATCH) or []
+        # The importing official, named: a background worker has no request for simple-history to ask.
+        user = getattr(self, "user", None)
+        added = history.bulk_history_create(created, batch_size=WRITE_BATCH, default_user=user) or []
         records = {id(obj): record for obj, record in zip(created, added, strict=False)}
         if self._to_update:
             now = timezone.now()
@@ -425,7 +427,12 @@ class SheetImportResource(resources.ModelResource):
                 if hasattr(instance, VERSION_FIELD):  # the row is locked: no other writer moved it on
                     setattr(instance, VERSION_FIELD, getattr(instance, VERSION_FIELD) + 1)
             model.objects.bulk_update(self._to_update, names, batch_size=WRITE_BATCH)
-            updated = history.bulk_history_create(self._to_update, batch_size=WRITE_BATCH, update=True) or []
+            updated = (
+                history.bulk_history_create(
+                    self._to_update, batch_size=WRITE_BATCH, update=True, default_user=user
+                )
+                or []
+            )
             records |= {id(obj): record for obj, record in zip(self._to_update, updated, strict=False)}
         for attribute in {attribute for _instance, attribute, _value in self._m2m}:
             self._write_links(

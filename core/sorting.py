@@ -37,10 +37,14 @@ class Sorting:
 
 
 def requested_sorting(
-    request: HttpRequest, columns: Mapping[str, Sequence[str]], parameter: str = SORT_PARAMETER
+    request: HttpRequest,
+    columns: Mapping[str, Sequence[str]],
+    parameter: str = SORT_PARAMETER,
+    page_parameter: str = "page",
 ) -> Sorting:
     """The order the request asks for if the page lists it, otherwise the default order; with every
-    column's header (a link sorts ascending first, then toggles; it goes back to the first page)."""
+    column's header (a link sorts ascending first, then toggles; it goes back to the first page of
+    its own table: `page_parameter`, core.pagination's `parameter`)."""
     value = request.GET.get(parameter, "")
     key = value.removeprefix("-")
     if key not in columns:
@@ -52,7 +56,7 @@ def requested_sorting(
         current = name == key
         direction = ("descending" if descending else "ascending") if current else ""
         toggled = f"-{name}" if current and not descending else name
-        headers[name] = Column(direction=direction, query={parameter: toggled, "page": None})
+        headers[name] = Column(direction=direction, query={parameter: toggled, page_parameter: None})
     return Sorting(key=key, descending=descending, columns=headers)
 
 
@@ -62,10 +66,11 @@ def sort(
     columns: Mapping[str, Sequence[str]],
     tiebreaker: str = "pk",
     parameter: str = SORT_PARAMETER,
+    page_parameter: str = "page",
 ) -> tuple[QuerySet, Sorting]:
     """The queryset in the requested order (`columns` maps each public key to its `order_by` fields)
     and the order in effect. Sorting changes the ORDER BY only: the page runs no extra query."""
-    sorting = requested_sorting(request, columns, parameter)
+    sorting = requested_sorting(request, columns, parameter, page_parameter)
     if not sorting.key:
         return queryset, sorting
     fields = [*columns[sorting.key], tiebreaker]

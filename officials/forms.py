@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.keys import KeyCheckingChoiceField
 from core.widgets import SearchSelect
+from villages.forms import district_choices, district_labeller
 from villages.models import District
 from villages.roles import Scope
 
@@ -27,7 +28,8 @@ class KecamatanFilter(forms.Form):
     def __init__(self, *args, scope: Scope, label=None, empty_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["kecamatan"]
-        field.queryset = District.objects.for_scope(scope).order_by("name", "code")
+        field.queryset = district_choices(scope)
+        field.label_from_instance = district_labeller(scope)
         if label is not None:
             field.label = label
         if empty_label is not None:

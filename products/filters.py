@@ -5,7 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import SearchSelect
-from villages.forms import village_choices, village_label
+from villages.forms import district_choices, district_labeller, village_choices, village_label
 from villages.models import District, Village
 from villages.roles import Scope
 
@@ -53,12 +53,14 @@ class ProductFilter(django_filters.FilterSet):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["district"].queryset = District.objects.for_scope(scope).order_by("name")
+        self.filters["district"].queryset = district_choices(scope)
         self.filters["village"].queryset = village_choices(scope)
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("Nama produk, desa, produsen")}
         )
         self.form.fields["village"].label_from_instance = village_label
+        # After every queryset: reading self.form builds the form with the querysets set so far.
+        self.form.fields["district"].label_from_instance = district_labeller(scope)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -90,10 +92,12 @@ class ProducerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["district"].queryset = District.objects.for_scope(scope).order_by("name")
+        self.filters["district"].queryset = district_choices(scope)
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("Nama usaha, pemilik, NIB")}
         )
+        # After every queryset: reading self.form builds the form with the querysets set so far.
+        self.form.fields["district"].label_from_instance = district_labeller(scope)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -120,10 +124,12 @@ class VillageStatusFilter(django_filters.FilterSet):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["district"].queryset = District.objects.for_scope(scope).order_by("name")
+        self.filters["district"].queryset = district_choices(scope)
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("Nama atau kode desa")}
         )
+        # After every queryset: reading self.form builds the form with the querysets set so far.
+        self.form.fields["district"].label_from_instance = district_labeller(scope)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

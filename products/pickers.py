@@ -14,8 +14,8 @@ from django.views.decorators.http import require_safe
 from core.keys import usable_key
 from core.pagination import SEARCH_MAX_LENGTH
 from villages.access import official_required
-from villages.forms import village_choices, village_label
-from villages.models import District, Village
+from villages.forms import district_choices, district_labeller, village_choices, village_label
+from villages.models import Village
 from villages.roles import scope_of
 
 from .forms import producer_label, producers_near, product_label
@@ -78,10 +78,11 @@ def district_picker(request: HttpRequest) -> JsonResponse:
         query = _search_text(request)
     except BadParameter as error:
         return _refusal(error)
-    districts = District.objects.for_scope(scope_of(request.user)).order_by("name", "code")
+    scope = scope_of(request.user)
+    districts = district_choices(scope)
     if query:
         districts = districts.filter(Q(name__icontains=query) | Q(code__startswith=query))
-    return _answer(districts, str)
+    return _answer(districts, district_labeller(scope))
 
 
 @official_required

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Village
+from .models import District, Village, summary_level
 from .roles import Scope
 
 CHOOSE_VILLAGE = _("— Pilih desa/kelurahan —")
@@ -24,3 +24,16 @@ class VillageChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, village: Village) -> str:
         return village_label(village)
+
+
+def district_choices(scope: Scope):
+    """The kecamatan an official may choose, by name (with their regency, to tell namesakes apart)."""
+    return District.objects.for_scope(scope).select_related("regency").order_by("name", "code")
+
+
+def district_labeller(scope: Scope):
+    """A kecamatan's label: its name within one regency; above it, with the regency's name too (there
+    is a Cibeber in Cianjur and one in Lebak)."""
+    if summary_level(scope) == "district":
+        return str
+    return lambda district: f"{district.name} · {district.regency.name}"

@@ -419,9 +419,13 @@ class OutcomeResource(SheetImportResource):
         return None  # figures are only added: a recorded quarter is refused, not overwritten
 
     def row_key(self, row) -> tuple | None:
-        product = cell_text(row.get(PRODUCT_COLUMN))
-        year, quarter = self._cell(row, "year"), self._cell(row, "quarter")
-        return ("quarter", product, year, quarter) if product and year and quarter else None
+        # The product found, not its cell: one product written as its ID and as its slug is one product.
+        try:
+            product = self._cell(row, "product")
+            year, quarter = self._cell(row, "year"), self._cell(row, "quarter")
+        except ValueError:
+            return None
+        return ("quarter", product.pk, year, quarter) if product and year and quarter else None
 
     def key_description(self, key: tuple) -> str:
         return _("produk, tahun dan triwulan")

@@ -189,6 +189,17 @@ class Producer(models.Model):
             raise ValidationError({"year_started": _("Tahun mulai usaha tidak boleh di masa depan.")})
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
+        if not self.nib and self.pk and self.legality_documents.filter(kind="nib").exists():
+            # Its NIB document records this NIB (one source): emptied here, it would name a NIB
+            # the producer no longer has.
+            raise ValidationError(
+                {
+                    "nib": _(
+                        "Produsen ini punya dokumen NIB. Hapus dokumen itu lebih dulu bila NIB-nya "
+                        "memang dikosongkan."
+                    )
+                }
+            )
 
     @property
     def public_whatsapp(self) -> str:

@@ -80,7 +80,7 @@ class ProductKeyWidget(KeyWidget):
     model = Product
 
     def lookups(self, keys: set[str]) -> dict[str, models.Q]:
-        ids = {int(key) for key in keys if key.isdigit() and len(key) < 10}
+        ids = {int(key) for key in keys if key.isascii() and key.isdigit() and len(key) < 10}
         return {"slug": models.Q(slug__in=keys), "pk": models.Q(pk__in=ids)}
 
     def keys_of(self, obj) -> set[str]:
@@ -113,7 +113,7 @@ class ProducerKeyWidget(KeyWidget):
 
     def lookups(self, keys: set[str]) -> dict[str, models.Q]:
         nibs = {self._nib(key) for key in keys} - {""}
-        ids = {int(key) for key in keys if key.isdigit() and len(key) < 10}
+        ids = {int(key) for key in keys if key.isascii() and key.isdigit() and len(key) < 10}
         return {"nib": models.Q(nib__in=nibs), "pk": models.Q(pk__in=ids)}
 
     def keys_of(self, obj) -> set[str]:

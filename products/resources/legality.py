@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from core.sheet_cells import ChoiceWidget, DateWidget, TextWidget, cell_text, normal_name
+from core.sheet_cells import ChoiceWidget, DateWidget, TextWidget, normal_name
 from core.sheet_import import SheetImportMeta, SheetImportResource
 from villages.roles import NO_SCOPE, Scope
 
@@ -25,6 +25,12 @@ HOLDER_NOTES = {
         "NIB (13 angka) atau nomor ID produsen. Isi ini atau kolom produk, tidak keduanya."
     ),
 }
+
+
+def number_key(number: str) -> str:
+    """A document number as documents are told apart: case and spaces aside (a NIB is stored without
+    the spaces people type: 1234 5678 90123 is 1234567890123)."""
+    return normal_name("".join(str(number).split()))
 
 
 class LegalityResource(SheetImportResource):
@@ -81,7 +87,7 @@ class LegalityResource(SheetImportResource):
         for pk, product, producer, kind, number in documents.values_list(
             "pk", "product_id", "producer_id", "kind", "number"
         ):
-            self._by_key.setdefault((product, producer, kind, normal_name(number)), pk)
+            self._by_key.setdefault((product, producer, kind, number_key(number)), pk)
         self._preload(self._by_key.values(), lock=kwargs.get("lock_rows", False))
 
     def _holder_key(self, row) -> tuple | None:
@@ -91,7 +97,7 @@ class LegalityResource(SheetImportResource):
         kind, number = self._cell(row, "kind"), self._cell(row, "number")
         if not (kind and number):
             return None
-        return (product.pk if product else None, producer.pk if producer else None, kind, normal_name(number))
+        return (product.pk if product else None, producer.pk if producer else None, kind, number_key(number))
 
     def get_instance(self, instance_loader, row) -> LegalityDocument | None:
         try:
@@ -102,11 +108,12 @@ class LegalityResource(SheetImportResource):
         return self._claim(LegalityDocument, pk, "number") if pk else None
 
     def row_key(self, row) -> tuple | None:
-        product = cell_text(row.get(PRODUCT_COLUMN))
-        producer = cell_text(row.get(PRODUCER_COLUMN))
-        kind = self._cell(row, "kind")
-        number = normal_name(cell_text(row.get("Nomor dokumen")))
-        return ("number", product, producer, kind, number) if number and kind else None
+        # The holder found and the number without its spaces, as the document is matched and stored.
+        try:
+            key = self._holder_key(row)
+        except ValueError:
+            return None
+        return ("number", *key) if key else None
 
     def key_description(self, key: tuple) -> str:
         return _("pemilik, jenis dan nomor dokumen")

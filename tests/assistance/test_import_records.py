@@ -370,3 +370,32 @@ def test_a_big_delivery_file_is_checked_and_imported_by_the_worker(settings, din
     assert Delivery.objects.count() == 2
     assert {d.officer.username for d in Delivery.objects.all()} == {"dinas"}
     assert BUMIJAYA in {d.village_id for d in Delivery.objects.all()}
+
+
+def test_one_product_named_by_its_id_and_by_its_slug_is_the_same_quarter_twice(officer_a_client):
+    product = ProductFactory()
+    by_slug = outcome_row(product, **{"Produk (slug atau ID)": product.slug})
+
+    page, _ref = preview(officer_a_client, "capaian", sheet("capaian", outcome_row(product), by_slug))
+
+    [(row, _column, message)] = refusals(page)
+    assert row == 3 and message.startswith("Baris ini mengulang baris 2")
+
+
+def test_an_import_run_by_the_worker_records_the_official_in_the_history(dinas):
+    """The worker has no request for simple-history to ask: the importing official is named."""
+    from officials.imports import import_run
+    from villages.roles import scope_of
+
+    ProgrammeFactory()
+    product = ProductFactory()
+    report = import_run(
+        kind="penyaluran",
+        name="penyaluran.xlsx",
+        data=sheet("penyaluran", delivery_row(product)),
+        scope=scope_of(dinas),
+        dry_run=False,
+        user=dinas,
+    )
+    assert report.counts["new"] == 1
+    assert Delivery.objects.get().history.get().history_user == dinas

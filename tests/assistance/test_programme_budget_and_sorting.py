@@ -122,3 +122,5 @@ def test_the_overdue_follow_ups_page_by_their_own_parameter(officer_a_client, db
     second = officer_a_client.get(url, {"page_tl": "2", "page": "1"})
     assert [v.next_action for v in second.context["actions"]] == ["Tindak lanjut 30", "Tindak lanjut 31"]
     assert second.context["unvisited"].number == 1
+    # Sorting the follow-ups goes back to their own first page and leaves the other table's page.
+    assert 'href="?page=1&amp;sort_tl=due"' in second.content.decode()

@@ -174,3 +174,36 @@ def test_the_template_imports_as_it_is(officer_a_client, fmt):
     assert page.context["report"].counts["new"] == 1
     confirm(officer_a_client, ref)
     assert LegalityDocument.objects.get().kind == "hki"
+
+
+def test_a_nib_written_with_spaces_is_the_same_document_and_not_a_new_one(officer_a_client):
+    producer = ProducerFactory(nib="1234567890123")
+    LegalityDocumentFactory(producer=producer, product=None, kind="nib", number="1234567890123")
+    row = {
+        "Produsen (NIB atau ID)": "1234567890123",
+        "Jenis dokumen": "NIB",
+        "Nomor dokumen": "1234 5678 90123",
+        "Tanggal terbit": "15/01/2024",
+    }
+
+    page, _ref = preview(officer_a_client, "legalitas", legality_file(row))
+
+    assert page.context["report"].counts["new"] == 0
+    assert LegalityDocument.objects.filter(producer=producer).count() == 1
+
+
+def test_two_spellings_of_one_number_in_a_file_are_one_document_twice(officer_a_client):
+    ProducerFactory(nib="1234567890123")
+    row = {
+        "Produsen (NIB atau ID)": "1234567890123",
+        "Jenis dokumen": "NIB",
+        "Nomor dokumen": "1234567890123",
+        "Tanggal terbit": "15/01/2024",
+    }
+
+    page, _ref = preview(
+        officer_a_client, "legalitas", legality_file(row, row | {"Nomor dokumen": "1234 5678 90123"})
+    )
+
+    [(row_number, _column, message)] = refusals(page)
+    assert row_number == 3 and message.startswith("Baris ini mengulang baris 2")

@@ -141,3 +141,17 @@ def test_a_parameter_that_cannot_be_right_is_refused_cleanly(officer_a_client, n
 def test_a_search_of_odd_characters_finds_nothing_without_failing(officer_a_client):
     for query in ["%", "_", "\\", "' OR 1=1 --", "🙂"]:
         assert found(officer_a_client, "producer", q=query) == []
+
+
+def test_kecamatan_are_named_with_their_regency_above_a_regency(client, settings):
+    """Nationally namesakes abound (a Cibeber in Cianjur and one in Lebak): the regency tells them apart."""
+    from django.urls import reverse
+
+    from tests.factories import make_dinas
+
+    client.force_login(make_dinas("dinas-label"))
+    regency = client.get(reverse("products:district_picker"), {"q": "Ciruas"}).json()["results"]
+    assert [r["label"] for r in regency] == ["Ciruas"]
+    settings.OVOP_AREA_CODE = "ID"
+    national = client.get(reverse("products:district_picker"), {"q": "Ciruas"}).json()["results"]
+    assert [r["label"] for r in national] == ["Ciruas · Kabupaten Serang"]

@@ -116,3 +116,37 @@ def test_the_producer_page_lists_its_nib_once_with_the_way_to_change_it(officer_
     html = officer_a_client.get(reverse("officials:producer_detail", args=[producer.pk])).content.decode()
     assert "dari data produsen" not in html  # the document stands for it, with its date
     assert "1 Mar 2024" in html
+
+
+def test_a_nib_with_its_document_cannot_be_emptied_on_the_producer(officer_a_client):
+    from django.urls import reverse
+
+    from tests.factories import producer_data
+
+    producer = ProducerFactory(nib=NIB)
+    LegalityDocument.objects.create(
+        producer=producer, kind="nib", number=NIB, issued_on=datetime.date(2024, 3, 1)
+    )
+    response = officer_a_client.post(
+        reverse("products:producer_update", args=[producer.pk]),
+        producer_data(nib="", row_version=producer.row_version),
+    )
+    assert response.status_code == 200
+    assert "Hapus dokumen itu lebih dulu" in str(response.context["form"].errors["nib"])
+    producer.refresh_from_db()
+    assert producer.nib == NIB
+
+
+def test_a_nib_without_a_document_can_be_emptied(officer_a_client):
+    from django.urls import reverse
+
+    from tests.factories import producer_data
+
+    producer = ProducerFactory(nib=NIB)
+    response = officer_a_client.post(
+        reverse("products:producer_update", args=[producer.pk]),
+        producer_data(nib="", row_version=producer.row_version),
+    )
+    assert response.status_code == 302
+    producer.refresh_from_db()
+    assert producer.nib == "" and producer.legality_records() == []
