@@ -47,6 +47,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from run import ensure_database  # noqa: E402 (bench/ is the script's own folder)
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 RESULTS = ROOT / "bench" / "results"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ovop_weight_bench")
@@ -101,23 +104,9 @@ def manage(env: dict, *args: str) -> float:
     return time.monotonic() - started
 
 
-def ensure_database() -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    base, name = DATABASE_URL.rsplit("/", 1)
-    connection = psycopg2.connect(f"{base}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
-
-
 def prepare(env: dict, *, reseed: bool, scale: float) -> list[str]:
     """Migrate and, if needed, seed; returns lines on what was done for the report."""
-    ensure_database()
+    ensure_database(DATABASE_URL)
     notes = []
     log("· migrate")
     manage(env, "migrate", "--noinput", "--verbosity", "0")

@@ -112,11 +112,12 @@ def manage(env: dict, *args: str, quiet: bool = True) -> None:
     )
 
 
-def ensure_database() -> None:
+def ensure_database(url: str = DATABASE_URL) -> None:
+    """Create the PostgreSQL database of `url` unless it exists (bench/page_weight.py uses it too)."""
     import psycopg2
     from psycopg2 import sql
 
-    base, name = DATABASE_URL.rsplit("/", 1)
+    base, name = url.rsplit("/", 1)
     connection = psycopg2.connect(f"{base}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:

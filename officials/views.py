@@ -22,7 +22,6 @@ from products import selectors as registry
 from products.access import producer_for_official, product_for_official
 from products.forms import PhotoForm
 from products.models import (
-    Designation,
     Product,
 )
 from products.services import product_photo_add
@@ -32,8 +31,6 @@ from villages.models import District
 from villages.roles import scope_of
 
 from .selectors import home_figures, todo_lists
-
-OPEN_DESIGNATION = {Designation.Status.PROPOSED, Designation.Status.APPROVED}
 
 
 def _product_page(
@@ -52,7 +49,7 @@ def _product_page(
         **product_assistance(product),
         "photo_form": photo_form,
         "scope": scope_of(request.user),
-        "can_propose": not any(d.status in OPEN_DESIGNATION for d in designations),
+        "can_propose": not any(d.holds_its_product for d in designations),
     }
     return render(request, "officials/product_detail.html", context, status=status)
 

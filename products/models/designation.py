@@ -259,6 +259,12 @@ class Designation(models.Model):
             raise ValidationError({"decree": _("SK ini milik putaran lain.")})
 
     @property
+    def holds_its_product(self) -> bool:
+        """A proposal awaiting its decision, or an approved flagship: while one stands, its product
+        cannot be proposed again (products.services.designation_propose refuses it)."""
+        return self.status in (DesignationStatus.PROPOSED, DesignationStatus.APPROVED)
+
+    @property
     def decided_on(self):
         """The day of the decision as the decree states it (its date), else the day it was recorded."""
         if self.decree_date:

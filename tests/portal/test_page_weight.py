@@ -9,11 +9,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assistance.models import Delivery, Exploration, ExplorationCandidate, Programme
+from assistance.models import Exploration, ExplorationCandidate
 from products import services
 from products.models import Category, Producer, Product
 from tests.factories import (
     BUMIJAYA,
+    DeliveryFactory,
     DesignationFactory,
     ProducerFactory,
     ProductFactory,
@@ -86,25 +87,8 @@ def form_pages(officer_village: str) -> dict[str, str]:
     producer = ProducerFactory(business_name="Sentra Gerabah", village_id=officer_village)
     product = ProductFactory(name="Gerabah Uji", village_id=officer_village)
     product.producers.add(producer)
-    programme = Programme.objects.create(
-        name="Kemasan",
-        kind="kemasan",
-        fiscal_year=2026,
-        budget=50_000_000,
-        funding_source="apbd_kab",
-        agency="Disperindag",
-        status="running",
-    )
-    delivery = Delivery.objects.create(
-        programme=programme,
-        village_id=officer_village,
-        delivered_on=datetime.date(2026, 4, 1),
-        value=1_000_000,
-        description="Kemasan",
-        officer=make_dinas("dinas-kemasan"),
-        product=product,
-        producer=producer,
-    )
+    delivery = DeliveryFactory(product=product, producer=producer, officer=make_dinas("dinas-kemasan"))
+    programme = delivery.programme
     exploration = Exploration.objects.create(
         village_id=officer_village,
         explored_on=datetime.date(2026, 4, 3),
