@@ -42,6 +42,19 @@ class LegalityDocumentQuerySet(models.QuerySet):
         return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on or today()))
 
 
+def nib_documents_follow(producers) -> None:
+    """A producer's NIB documents carry the producer's NIB (one source): after the NIB changed, by a
+    form, the admin or an import (which writes in bulk, past Producer.save), each one is corrected and
+    the correction recorded in its history. One query, and a save per document corrected."""
+    nibs = {producer.pk: producer.nib for producer in producers if producer.pk and producer.nib}
+    if not nibs:
+        return
+    for document in LegalityDocument.objects.filter(kind="nib", producer_id__in=nibs):
+        if document.number != nibs[document.producer_id]:
+            document.number = nibs[document.producer_id]
+            document.save(update_fields=["number", "updated_at"])
+
+
 def legality_upload_to(instance: "LegalityDocument", filename: str) -> str:
     """A random name in private storage: the original name often holds the owner's name or NIK."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""

@@ -161,12 +161,10 @@ class Producer(models.Model):
         kwargs["update_fields"] = bump_row_version(self, kwargs.get("update_fields"))
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if self.nib:
-                # The NIB typed here is the producer's NIB legality record (one source): a NIB
-                # document kept for its issue date or scan always carries this number.
-                for document in self.legality_documents.filter(kind="nib").exclude(number=self.nib):
-                    document.number = self.nib
-                    document.save(update_fields=["number", "updated_at"])
+            # The NIB typed here is the producer's NIB legality record (one source).
+            from .legality import nib_documents_follow
+
+            nib_documents_follow([self])
 
     def get_absolute_url(self) -> str:
         return reverse("officials:producer_detail", args=[self.pk])

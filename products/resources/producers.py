@@ -18,6 +18,7 @@ from core.sheet_import import SheetImportMeta
 from villages.resources import VillageSheetResource
 
 from ..models import NIB_HELD_ELSEWHERE, Producer, Product
+from ..models.legality import nib_documents_follow
 from ..search import search_refresh
 from ..validators import normalise_nib
 from .widgets import NIBWidget, WhatsAppWidget
@@ -108,6 +109,10 @@ class ProducerResource(VillageSheetResource):
         named_pks = [pk for matches in self._by_name.values() for pk, _nib in matches]
         self._preload([*self._nib_in_scope, *named_pks], lock=kwargs.get("lock_rows", False))
         self._load_taken(dataset)
+
+    def write_all(self) -> None:
+        super().write_all()  # in bulk, past Producer.save: its NIB documents follow here
+        nib_documents_follow(self._to_update)
 
     def refresh_search(self, instances: list) -> None:
         updated = [producer.pk for producer in self._to_update]

@@ -150,3 +150,25 @@ def test_a_nib_without_a_document_can_be_emptied(officer_a_client):
     assert response.status_code == 302
     producer.refresh_from_db()
     assert producer.nib == "" and producer.legality_records() == []
+
+
+def test_a_nib_corrected_by_an_import_corrects_the_nib_document_too(officer_a_client):
+    """The import writes producers in bulk, past Producer.save: the documents follow all the same."""
+    from tests.factories import BUMIJAYA
+    from tests.officials.test_spreadsheets import confirm, preview, producer_row, producers_file
+
+    producer = ProducerFactory(business_name="Gerabah Sari", village_id=BUMIJAYA, nib=NIB)
+    document = LegalityDocument.objects.create(
+        producer=producer, kind="nib", number=NIB, issued_on=datetime.date(2024, 3, 1)
+    )
+    Producer = type(producer)
+    Producer.objects.filter(pk=producer.pk).update(nib="")  # a NIB emptied before this rule existed
+
+    page, ref = preview(officer_a_client, "produsen", producers_file(producer_row(NIB=OTHER_NIB)))
+    assert page.context["report"].counts["update"] == 1, page.context["report"]
+    assert confirm(officer_a_client, ref).status_code == 302
+
+    producer.refresh_from_db()
+    document.refresh_from_db()
+    assert (producer.nib, document.number) == (OTHER_NIB, OTHER_NIB)
+    assert document.history.first().history_user.username == "petugas-ciruas"
