@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import views, views_catalogue, views_products
 
 app_name = "catalogue"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("produk/", views.catalogue, name="list"),
-    path("produk/<slug:slug>/", views.product_page, name="product"),
-    path("produk/<slug:slug>/label/", views.product_label, name="label"),
-    path("produk/<slug:slug>/qr.<str:kind>", views.product_qr, name="qr"),
-    path("kategori/<slug:slug>/", views.category_page, name="category"),
+    path("produk/", views_catalogue.catalogue, name="list"),
+    path("produk/<slug:slug>/", views_products.product_page, name="product"),
+    path("produk/<slug:slug>/label/", views_products.product_label, name="label"),
+    path("produk/<slug:slug>/qr.<str:kind>", views_products.product_qr, name="qr"),
+    path("kategori/<slug:slug>/", views_catalogue.category_page, name="category"),
     path("peta/", views.map_page, name="map"),
     # The public kecamatan and village pages show products, so the public site composes them.
     path("kecamatan/<str:code>/", views.district_detail, name="district_detail"),

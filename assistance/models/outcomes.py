@@ -35,6 +35,12 @@ class OutcomeRecord(models.Model):
     markets_reached = models.PositiveSmallIntegerField(
         _("jumlah pasar/kota tujuan"), validators=[MaxValueValidator(10000)]
     )
+    online_shops = models.PositiveSmallIntegerField(
+        _("toko daring aktif"),
+        default=0,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("Berapa toko di marketplace atau e-Katalog yang aktif menjual produk ini."),
+    )
     new_legality_documents = models.PositiveSmallIntegerField(
         _("dokumen legalitas baru"), default=0, validators=[MaxValueValidator(100)]
     )

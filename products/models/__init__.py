@@ -5,6 +5,8 @@
 - legality: legality documents and their expiry
 - designation: the flagship (OVOP) designation and the villages' OVOP status
 - rounds: yearly designation rounds and their decrees
+- market: variants, points of sale, markets reached and shop links
+- synonyms: words the public search treats as one
 - assessment: the scoring rubric, assessments, their scores and the assessor's role
 
 The modules import each other directly (never through this package); registry, which the others
@@ -49,6 +51,17 @@ from .rounds import (  # isort: skip
     decree_upload_to,
     validate_decree_scan,
 )
+from .market import (  # isort: skip
+    ONLINE_SHOP_PLATFORMS,
+    PLATFORM_HOSTS,
+    MarketArea,
+    Platform,
+    ProductVariant,
+    SalesPoint,
+    ShopLink,
+    shop_url_refusal,
+)
+from .synonyms import SearchSynonym, synonym_terms  # isort: skip
 from .assessment import (  # isort: skip
     ASSESSMENT_VALID_MONTHS,
     STAR_BANDS,
@@ -65,6 +78,16 @@ from .assessment import (  # isort: skip
 )
 
 __all__ = [
+    "synonym_terms",
+    "SearchSynonym",
+    "shop_url_refusal",
+    "ShopLink",
+    "SalesPoint",
+    "ProductVariant",
+    "Platform",
+    "MarketArea",
+    "PLATFORM_HOSTS",
+    "ONLINE_SHOP_PLATFORMS",
     "ASSESSMENT_VALID_MONTHS",
     "EXPIRY_WARNING_DAYS",
     "NEWEST_FIRST",

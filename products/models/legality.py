@@ -55,6 +55,27 @@ def nib_documents_follow(producers) -> None:
             document.save(update_fields=["number", "updated_at"])
 
 
+# The usual issuer of each kind, shown when an official left the issuer empty.
+USUAL_ISSUERS = {
+    "nib": _("Kementerian Investasi/BKPM (OSS)"),
+    "spp_irt": _("Pemerintah kabupaten/kota (SPP-IRT)"),
+    "halal": _("BPJPH Kementerian Agama"),
+    "bpom_md": _("Badan POM"),
+    "hki": _("DJKI Kementerian Hukum"),
+    "sni": _("Lembaga Sertifikasi Produk (LSPro)"),
+}
+
+# The issuers' public pages where a buyer checks a number (by searching it there).
+CHECK_URLS = {
+    "nib": "https://oss.go.id/informasi/kbli-berbasis-risiko",
+    "spp_irt": "https://sppirt.pom.go.id/",
+    "halal": "https://bpjph.halal.go.id/search/sertifikat",
+    "bpom_md": "https://cekbpom.pom.go.id/",
+    "hki": "https://pdki-indonesia.dgip.go.id/",
+    "sni": "https://akses-sni.bsn.go.id/",
+}
+
+
 def legality_upload_to(instance: "LegalityDocument", filename: str) -> str:
     """A random name in private storage: the original name often holds the owner's name or NIK."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -97,6 +118,12 @@ class LegalityDocument(models.Model):
     )
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     number = models.CharField(_("nomor"), max_length=100)
+    issuer = models.CharField(
+        _("penerbit"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kosongkan untuk penerbit yang lazim (misalnya BPJPH untuk sertifikat halal)."),
+    )
     issued_on = models.DateField(_("tanggal terbit"))
     expires_on = models.DateField(
         _("berlaku sampai"),
@@ -197,6 +224,16 @@ class LegalityDocument(models.Model):
                 }
             )
         self.number = nib
+
+    @property
+    def issuer_name(self) -> str:
+        """Who issued it: as typed, or the usual issuer of its kind."""
+        return self.issuer or str(USUAL_ISSUERS.get(self.kind, ""))
+
+    @property
+    def check_url(self) -> str:
+        """The issuer's public page where anyone can check a number of this kind ("" when none)."""
+        return CHECK_URLS.get(self.kind, "")
 
     def state(self, on: datetime.date | None = None) -> str:
         on = on or today()

@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.concurrency import bump_row_version
@@ -44,6 +44,7 @@ def today() -> datetime.date:
 class Category(models.Model):
     name = models.CharField(_("nama"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_en = models.CharField(_("nama (bahasa Inggris)"), max_length=80, blank=True)
     description = models.TextField(_("keterangan"), blank=True)
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -53,10 +54,17 @@ class Category(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "kategori")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:category", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: English when one is set and the page is in English."""
+        if self.name_en and get_language() == "en":
+            return self.name_en
+        return self.name
 
 
 class ProducerQuerySet(ScopedQuerySet):
@@ -89,6 +97,11 @@ class Producer(models.Model):
         Village, on_delete=models.PROTECT, related_name="producers", verbose_name=_("desa/kelurahan")
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
+    profile = models.TextField(
+        _("tentang usaha"),
+        blank=True,
+        help_text=_("Untuk halaman produsen: siapa mereka, sejak kapan, apa keunggulannya."),
+    )
     whatsapp = models.CharField(
         _("nomor WhatsApp"),
         max_length=16,
@@ -168,6 +181,16 @@ class Producer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("officials:producer_detail", args=[self.pk])
+
+    @property
+    def public_slug(self) -> str:
+        """The public page's address: the name for people, the id to find it (a renamed producer keeps
+        its page; the old address redirects)."""
+        return f"{slugify(self.business_name)[:80].strip('-') or 'produsen'}-{self.pk}"
+
+    def get_public_url(self) -> str:
+        """The public profile page: only producers who consented to publication have one."""
+        return reverse("catalogue:producer", args=[self.public_slug])
 
     def legality_records(self) -> list:
         """The producer's legality, as every page shows it: its documents, and its NIB as a record of

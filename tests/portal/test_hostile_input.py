@@ -306,13 +306,14 @@ def reads_query_parameters(view) -> bool:
 
 def test_pages_that_read_query_parameters_are_told_apart():
     from catalogue import views as public
+    from catalogue import views_catalogue, views_products
     from officials import views
     from products import views as product_views
 
-    assert reads_query_parameters(public.catalogue)  # through _catalogue, its filter set and paginate
+    assert reads_query_parameters(views_catalogue.catalogue)  # through _catalogue, its filter set and paginate
     assert reads_query_parameters(product_views.product_create)  # ?village= preselects the village
     assert reads_query_parameters(public.choose_language)
-    assert not reads_query_parameters(public.product_page)
+    assert not reads_query_parameters(views_products.product_page)
     assert not reads_query_parameters(views.product_detail)
 
 
