@@ -10,13 +10,22 @@ from django.db import migrations, models
 
 
 CATEGORY_NAMES_EN = {
-    "makanan-olahan": "Processed food",
-    "minuman": "Drinks",
-    "kerajinan": "Crafts, decoration & souvenirs",
-    "fesyen-tekstil": "Fashion & textiles",
-    "herbal-kosmetik": "Herbal & non-food cosmetics",
-    "pertanian-perikanan": "Farm & fishery produce",
-    "jasa-wisata": "Village services & tourism",
+    "makanan-olahan": ("Processed food", "Crackers, chips, pempek, cakes, sambal, fish and farm produce."),
+    "minuman": ("Drinks", "Coffee, tea, ready-to-drink jamu, syrups, traditional drinks."),
+    "kerajinan": (
+        "Crafts, decoration & souvenirs",
+        "Pottery, rattan and bamboo weaving, carving, machetes, souvenirs.",
+    ),
+    "fesyen-tekstil": ("Fashion & textiles", "Batik, woven cloth, clothing, bags, shoes, accessories."),
+    "herbal-kosmetik": (
+        "Herbal & non-food cosmetics",
+        "Essential oils, soap, body scrubs, non-food traditional medicine.",
+    ),
+    "pertanian-perikanan": (
+        "Farm & fishery produce",
+        "Rice, fruit, vegetables, spices, fresh or dried fish and shrimp.",
+    ),
+    "jasa-wisata": ("Village services & tourism", "Tourism villages, homestays, learning trips, village services."),
 }
 
 # A starter set the Dinas keeps up in the admin: everyday and old names, regional words, English.
@@ -52,8 +61,8 @@ STARTER_SYNONYMS = [
 
 def forward(apps, schema_editor):
     Category = apps.get_model("products", "Category")
-    for slug, name_en in CATEGORY_NAMES_EN.items():
-        Category.objects.filter(slug=slug, name_en="").update(name_en=name_en)
+    for slug, (name_en, description_en) in CATEGORY_NAMES_EN.items():
+        Category.objects.filter(slug=slug, name_en="").update(name_en=name_en, description_en=description_en)
     SearchSynonym = apps.get_model("products", "SearchSynonym")
     for words, note in STARTER_SYNONYMS:
         SearchSynonym.objects.get_or_create(words=words, defaults={"note": note})
@@ -103,6 +112,11 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "padanan kata pencarian",
                 "ordering": ["words"],
             },
+        ),
+        migrations.AddField(
+            model_name="category",
+            name="description_en",
+            field=models.TextField(blank=True, verbose_name="keterangan (bahasa Inggris)"),
         ),
         migrations.AddField(
             model_name="category",

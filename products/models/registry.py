@@ -46,6 +46,7 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name_en = models.CharField(_("nama (bahasa Inggris)"), max_length=80, blank=True)
     description = models.TextField(_("keterangan"), blank=True)
+    description_en = models.TextField(_("keterangan (bahasa Inggris)"), blank=True)
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     class Meta:
@@ -65,6 +66,12 @@ class Category(models.Model):
         if self.name_en and get_language() == "en":
             return self.name_en
         return self.name
+
+    @property
+    def display_description(self) -> str:
+        if self.description_en and get_language() == "en":
+            return self.description_en
+        return self.description
 
 
 class ProducerQuerySet(ScopedQuerySet):
