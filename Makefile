@@ -6,7 +6,7 @@ DEV ?= DJANGO_DEBUG=true
 REGENCY ?= 36.04
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ovop
 
-.PHONY: install run demo test test-postgres lint format messages check-deploy clean bench
+.PHONY: install run demo test test-postgres lint format messages check-deploy clean bench profile
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,8 @@ clean:
 bench: install
 	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Where each page's time goes, rendered afresh (SQL / templates / other), regency and national deployments;
+## e.g. make profile PROFILE_ARGS='--runs 10 --pages home,map' or PROFILE_ARGS='--cprofile map'.
+profile: install
+	$(BIN)/python bench/profile.py $(PROFILE_ARGS)

@@ -166,6 +166,7 @@ class OutcomeForm(forms.ModelForm):
             "turnover",
             "workers",
             "markets_reached",
+            "online_shops",
             "new_legality_documents",
         ]
 
@@ -173,6 +174,11 @@ class OutcomeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.product = product
         self.instance.recorded_by = recorded_by
+        # Recorded since the market network was tracked: left empty (or on an older form), none.
+        self.fields["online_shops"].required = False
+
+    def clean_online_shops(self) -> int:
+        return self.cleaned_data.get("online_shops") or 0
 
     def clean(self):
         cleaned = super().clean()

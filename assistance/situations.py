@@ -12,9 +12,10 @@ A village is in exactly one situation (assistance.models.Situation):
   OVOP_OUTCOME_SILENCE_QUARTERS quarters, an expired legality document of the product, its latest
   assessment's stars expired, no mentoring visit within OVOP_MENTORING_DAYS, or an official's open flag.
 
-The first five follow from SQL (one annotation, `situation_expression`), so counting them for a
-whole regency is one grouped query; the signals of all the area's flagships are read at once in a
-fixed number of queries (four), whatever the number of villages.
+The first five follow from SQL (one annotation, `situation_expression`), and so does whether a
+flagship needs help (`needy_flagships`, the same rule as `flagship_help_signals`): counting an area's
+situations is one grouped query and a filtered list one query, whatever the number of villages. The
+reasons themselves (`flagship_help_signals`, four queries) are read only for the villages a page shows.
 """
 
 import datetime
@@ -23,7 +24,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -258,6 +260,128 @@ def flagship_help_signals(
     return signals
 
 
+# --- the same signals in SQL, to count and filter without reading them ---------------------------------
+
+
+def _quarter_start(index: int) -> datetime.date:
+    return datetime.date(index // 4, index % 4 * 3 + 1, 1)
+
+
+def _last_expired_assessment_day(on: datetime.date) -> datetime.date:
+    """The latest assessment day whose stars have expired on `on` (add_months(day, valid) <= on).
+    add_months never decreases as the day grows, so the days that have expired are those up to this
+    one; computed here so that the month-end rounding of add_months holds in SQL too."""
+    day = add_months(on, -ASSESSMENT_VALID_MONTHS)
+    while add_months(day, ASSESSMENT_VALID_MONTHS) > on:
+        day -= datetime.timedelta(days=1)
+    while add_months(day + datetime.timedelta(days=1), ASSESSMENT_VALID_MONTHS) <= on:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def needy_flagships(
+    on: datetime.date | None = None, villages: models.QuerySet | None = None
+) -> models.QuerySet:
+    """The approved flagships (designations in their product's village) with at least one sign of
+    needing help on `on`: the rule of flagship_help_signals, as one SQL condition, so that an area's
+    villages are counted and filtered by it without reading every flagship's reasons
+    (tests/assistance/test_situation_figures.py compares the two on varied data). Only those of
+    `villages` when given (a Village queryset), so that an area pays for its own flagships only."""
+    on = on or timezone.localdate()
+    decline = settings.OVOP_DECLINE_QUARTERS
+    silence = settings.OVOP_OUTCOME_SILENCE_QUARTERS
+    this_quarter = _quarter_of(on)
+    product = OuterRef("product")
+
+    open_flag = HelpFlag.objects.filter(village=OuterRef("village"), cleared_at__isnull=True)
+    latest_assessment = Assessment.objects.filter(product=product).order_by("-assessed_on", "-pk")
+    renewed = LegalityDocument.objects.valid(on).filter(product=OuterRef("product"), kind=OuterRef("kind"))
+    expired = LegalityDocument.objects.filter(expired_q(on), product=product).exclude(Exists(renewed))
+    overdue = flagships_without_recent_visit(Product.objects.all(), settings.OVOP_MENTORING_DAYS, on=on)
+
+    # Silent: no figures after the quarter `silence` quarters before the last finished one, and
+    # designated no later than the quarter after it (flagship_help_signals' `quiet >= silence`).
+    quiet_from = this_quarter - silence
+    recent_figures = OutcomeRecord.objects.filter(product=product).filter(
+        Q(year__gt=quiet_from // 4) | Q(year=quiet_from // 4, quarter__gte=quiet_from % 4 + 1)
+    )
+    designated = Coalesce("decree_date", TruncDate("decided_at"), Value(on), output_field=models.DateField())
+
+    # Falling: the latest figures' quarter and the `decline` quarters before it each lower than the
+    # one before, all within the quarters flagship_help_signals reads (from `first` on).
+    first = this_quarter - silence - decline - 1
+    records = OutcomeRecord.objects.annotate(index=F("year") * 4 + F("quarter") - 1).filter(product=product)
+    latest = records.order_by("-year", "-quarter").values("index")[:1]
+
+    def figure(back: int, name: str) -> Subquery:
+        return Subquery(records.filter(index=OuterRef("latest_quarter") - back).values(name)[:1])
+
+    figures = {
+        f"{name}_{back}": figure(back, name)
+        for name in ("turnover", "production_volume")
+        for back in range(decline + 1)
+    }
+
+    def falling(name: str) -> Q:
+        return Q(latest_quarter__gte=first + decline) & Q(
+            *(Q(**{f"{name}_{back}__gt": F(f"{name}_{back - 1}")}) for back in range(1, decline + 1))
+        )
+
+    flagships = Designation.objects.approved().in_product_village()
+    if villages is not None:
+        flagships = flagships.filter(village__in=villages.order_by().values("pk"))
+    return flagships.annotate(
+        designated_day=designated,
+        last_assessed_on=Subquery(latest_assessment.values("assessed_on")[:1]),
+        latest_quarter=Subquery(latest),
+        **figures,
+    ).filter(
+        Exists(open_flag)
+        | Q(last_assessed_on__lte=_last_expired_assessment_day(on))
+        | Exists(expired)
+        | Exists(overdue.filter(pk=product))
+        | (~Exists(recent_figures) & Q(designated_day__lt=_quarter_start(quiet_from + 1)))
+        | falling("turnover")
+        | falling("production_volume")
+    )
+
+
+def needs_help_expression(
+    on: datetime.date | None = None, village: str = "pk", villages: models.QuerySet | None = None
+) -> Q:
+    """Whether the village (named as in situation_expression; one of `villages` when given) has a
+    flagship needing help. Not correlated: the database reads the area's needy flagships once and
+    looks each village up in them, instead of testing every signal once per village."""
+    if villages is not None and villages.query.where:
+        # An area within the country: each of its villages looked up by its own index; joined to the
+        # area instead, the planner (which cannot guess how many flagships the signals keep) may
+        # compare each flagship with each village.
+        return Q(Exists(needy_flagships(on).filter(village=OuterRef(village))))
+    return Q(**{f"{village}__in": needy_flagships(on).values("village_id")})
+
+
+def full_situation_expression(
+    on: datetime.date | None = None, village: str = "pk", villages: models.QuerySet | None = None
+) -> models.Case:
+    """The village's situation, one of Situation's values, in SQL (situation_expression, with a
+    flagship told apart as needing help or thriving by needy_flagships; `villages`: as there)."""
+    return models.Case(
+        models.When(
+            needs_help_expression(on, village, villages), then=models.Value(Situation.NEEDS_HELP.value)
+        ),
+        models.When(
+            Exists(
+                Designation.objects.approved().filter(
+                    village=OuterRef(village), product__village=OuterRef(village)
+                )
+            ),
+            then=models.Value(Situation.THRIVING.value),
+        ),
+        default=situation_expression(village),
+        output_field=models.CharField(),
+    )
+
+
 # --- the situations of an area -------------------------------------------------------------------------
 
 
@@ -295,38 +419,35 @@ def reasons_for(village: Village, situation: str, signals: FlagshipSignals | Non
 
 
 class AreaSituations:
-    """The situations of an area's villages (a Village queryset), read once for a page: the flagship
-    signals on creation (four queries), the counts (one), the help each situation calls for (one)."""
+    """The situations of an area's villages (a Village queryset) for a page: the counts (one grouped
+    query, the flagship signals in SQL), the filtered list, and for the villages a page shows, their
+    reasons (the flagship signals of those villages only, four queries) and the help each situation
+    calls for (one)."""
 
     def __init__(self, villages: models.QuerySet, on: datetime.date | None = None):
         self.villages = villages
         self.on = on or timezone.localdate()
-        self.signals = flagship_help_signals(villages, self.on)
+        # The flagship signals of the villages placed so far (read_signals), by village code.
+        self.signals: dict[str, FlagshipSignals] = {}
         self._help: dict[str, list[SituationHelp]] | None = None
 
-    @property
-    def needy(self) -> list[str]:
-        return [code for code, entry in self.signals.items() if entry.reasons]
+    def read_signals(self, villages: list[Village]) -> None:
+        """Read the flagship signals of those of `villages` (annotated by with_base_situation) with an
+        approved flagship, unless already read: four queries, none if there is no such village."""
+        codes = [v.pk for v in villages if v.base_situation == FLAGSHIP and v.pk not in self.signals]
+        if codes:
+            self.signals.update(flagship_help_signals(Village.objects.filter(pk__in=codes), self.on))
 
     def counts(self, level: str = "district") -> dict:
         """Villages per situation, overall and per area of the level (kecamatan unless told otherwise;
         regencies or provinces for a province or the whole country), in one grouped query."""
         code, name = SUMMARY_LEVELS[level]
         rows = (
-            with_base_situation(self.villages)
+            self.villages.annotate(situation=full_situation_expression(self.on, villages=self.villages))
             .order_by()
-            .values(code, name, "base_situation")
+            .values(code, name, "situation")
             .annotate(n=models.Count("pk"))
         )
-        # An area's code is the start of its kecamatan's code (36 < 36.04 < 36.04.09).
-        area_of = {
-            "district": lambda d: d,
-            "regency": lambda d: d.rpartition(".")[0],
-            "province": lambda d: d[:2],
-        }
-        needy_per_district: dict[str, int] = defaultdict(int)
-        for village in self.needy:
-            needy_per_district[area_of[level](self.signals[village].district)] += 1
         total = dict.fromkeys(Situation.values, 0)
         districts: dict[str, dict] = {}
         for row in rows:
@@ -334,12 +455,7 @@ class AreaSituations:
                 row[code],
                 {"code": row[code], "name": row[name], **dict.fromkeys(Situation.values, 0)},
             )
-            if row["base_situation"] == FLAGSHIP:
-                needy = needy_per_district[row[code]]
-                entry[Situation.NEEDS_HELP] += needy
-                entry[Situation.THRIVING] += row["n"] - needy
-            else:
-                entry[row["base_situation"]] += row["n"]
+            entry[row["situation"]] += row["n"]
         for entry in districts.values():
             entry["all"] = sum(entry[s] for s in Situation.values)
             for situation in Situation.values:
@@ -352,10 +468,18 @@ class AreaSituations:
         villages = for_situation_list(self.villages)
         if district:
             villages = villages.filter(district_id=district)
+        # Through a CASE, not a plain IN: the database then reads the area's needy flagships once into
+        # a hash, where a semi-join planned on a guessed row count compared every pair (minutes
+        # nationally).
+        needy = models.Case(
+            models.When(needs_help_expression(self.on, villages=self.villages), then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        )
         if situation == Situation.NEEDS_HELP:
-            villages = villages.filter(base_situation=FLAGSHIP, pk__in=self.needy)
+            villages = villages.alias(needy=needy).filter(needy=True)
         elif situation == Situation.THRIVING:
-            villages = villages.filter(base_situation=FLAGSHIP).exclude(pk__in=self.needy)
+            villages = villages.alias(needy=needy).filter(base_situation=FLAGSHIP, needy=False)
         elif situation in Situation.values:
             villages = villages.filter(base_situation=situation)
         return villages.order_by("district__name", "name", "code")
@@ -371,6 +495,7 @@ class AreaSituations:
         """Set `situation`, `situation_label`, `reasons` and `help` on each village (annotated by
         for_situation_list), and with `with_deliveries` what each received (one query for all)."""
         villages = list(villages)
+        self.read_signals(villages)
         help_rows = self.help_by_situation()
         received: dict[str, list[Delivery]] = defaultdict(list)
         if with_deliveries and villages:
@@ -395,7 +520,9 @@ class AreaSituations:
         return villages
 
     def place(self, village: Village) -> None:
-        """Set `situation`, `situation_label` and `reasons` (no query)."""
+        """Set `situation`, `situation_label` and `reasons` (no query once read_signals has read the
+        village's flagship signals, which it does here otherwise)."""
+        self.read_signals([village])
         signals = self.signals.get(village.pk)
         village.situation = situation_of(village.base_situation, signals)
         village.situation_label = Situation(village.situation).label
@@ -405,9 +532,9 @@ class AreaSituations:
 def village_situation(village: Village, on: datetime.date | None = None) -> Village:
     """One village with its situation, reasons, its open flag (`open_flag_*`, None when it has none),
     and the help its situation calls for with the day each kind was last delivered to the village.
-    Three queries, six for a flagship village."""
+    Two queries, six for a flagship village."""
     villages = Village.objects.filter(pk=village.pk)
-    area = AreaSituations(villages, on)
+    area = AreaSituations(villages, on)  # the flagship's signals are read by place(), if it has one
     open_flag = HelpFlag.objects.filter(village=OuterRef("pk"), cleared_at__isnull=True)
     row = (
         for_situation_list(villages)

@@ -4,6 +4,8 @@ from django.urls import reverse
 from products.models import Category, Product
 from villages.models import District, Village
 
+from .views_producers import public_producers
+
 
 class PagesSitemap(Sitemap):
     changefreq = "daily"
@@ -39,6 +41,23 @@ class ProductSitemap(Sitemap):
         return item.updated_at
 
 
+class ProducerSitemap(Sitemap):
+    """Producers with a public page: consenting, with at least one public product."""
+
+    changefreq = "weekly"
+    priority = 0.6
+    limit = 10000
+
+    def items(self):
+        return public_producers().only("pk", "business_name", "updated_at").order_by("pk")
+
+    def location(self, item) -> str:
+        return item.get_public_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 class CategorySitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.5
@@ -67,7 +86,13 @@ class VillageSitemap(Sitemap):
 SITEMAPS = {
     "pages": PagesSitemap,
     "produk": ProductSitemap,
+    "produsen": ProducerSitemap,
     "kategori": CategorySitemap,
     "kecamatan": DistrictSitemap,
     "desa": VillageSitemap,
 }
+
+# Every public page has an address per language (ovop_portal.urls' i18n_patterns): each section lists
+# both, each with its alternates and the Indonesian one as x-default.
+for _sitemap in SITEMAPS.values():
+    _sitemap.i18n = _sitemap.alternates = _sitemap.x_default = True

@@ -4,23 +4,26 @@ page in views_products.py. Only published products of the served regency and app
 flagships are shown; producers' contacts only with their consent; never officers or amounts (unless
 an admin setting allows amounts)."""
 
+import math
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Floor
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from assistance.models import SuccessStory
 from assistance.selectors import public_assistance_summary
 from core.caching import cache_public_page
-from core.pagination import paginate
+from core.pagination import paginate, search_query
 from products.models import (
     Category,
     Designation,
@@ -28,7 +31,15 @@ from products.models import (
 )
 from villages.models import District, Village, service_area
 
+from . import coverage as coverage_figures
+
 FEATURED_COUNT = 6
+NEWEST_COUNT = 6
+STORY_COUNT = 3
+AREA_ROWS_PER_PAGE = 50
+MAP_PLACES_LIMIT = 1000  # markers and list entries on a regency's map page
+MAP_LIST_LIMIT = 100  # list entries on a larger area's map page (its markers come from map_points)
+MAP_POINTS_LIMIT = 200  # places map_points sends one by one; more are sent as clusters
 
 
 def public_flagships():
@@ -58,42 +69,42 @@ def _public_product_count() -> Coalesce:
 @require_safe
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    village_counts = Village.objects.in_service_area().aggregate(
-        village_count=Count("code"),
-        desa_count=Count("code", filter=Q(kind=Village.Kind.DESA)),
-        kelurahan_count=Count("code", filter=Q(kind=Village.Kind.KELURAHAN)),
-    )
-    flagship_count = public_flagships().count()
-    districts = list(
-        District.objects.in_service_area()
-        .annotate(
-            flagship_count=Count(
-                "villages__designations",
-                filter=Q(
-                    villages__designations__status=Designation.Status.APPROVED,
-                    villages__designations__product__status=Product.Status.PUBLISHED,
-                    # as public_flagships(): the product must still be in the designated village
-                    villages__designations__product__village=F("villages__code"),
-                ),
-            )
-        )
-        .order_by("name")
-    )
+    """The programme at a glance: the coverage drawn and tabled per kecamatan (per regency or province
+    in a larger area), the newest flagships and success stories, and the ways into the catalogue."""
+    coverage = coverage_figures.area_coverage()
+    totals = coverage.totals
     featured = (
         Product.objects.public()
         .for_catalogue()
         .filter(is_flagship=True)
         .order_by(F("stars").desc(nulls_last=True), "-flagship_year", "name")[:FEATURED_COUNT]
     )
+    newest = (
+        public_flagships()
+        .select_related("product__category", "village__district")
+        .order_by(F("decided_at").desc(nulls_last=True), F("decree_date").desc(nulls_last=True), "-pk")[
+            :NEWEST_COUNT
+        ]
+    )
+    stories = (
+        SuccessStory.objects.public()
+        .select_related("product__village__district")
+        .order_by("-updated_at", "-pk")[:STORY_COUNT]
+    )
     categories = Category.objects.annotate(product_count=_public_product_count()).filter(product_count__gt=0)
-    village_total = village_counts["village_count"]
     context = {
-        **village_counts,
-        "district_count": len(districts),
-        "districts": districts,
-        "flagship_count": flagship_count,
-        "coverage": 100 * flagship_count / village_total if village_total else 0,
+        "village_count": totals["villages"],
+        "desa_count": totals["desa"],
+        "kelurahan_count": totals["kelurahan"],
+        "district_count": len(coverage.rows),
+        "flagship_count": totals[coverage_figures.FLAGSHIP],
+        "coverage": totals["coverage"],
+        "coverage_map": coverage,
+        "coverage_totals": totals,
+        "area_page": paginate(request, coverage.rows, per_page=AREA_ROWS_PER_PAGE, parameter="wilayah"),
         "featured": featured,
+        "newest": newest,
+        "stories": stories,
         "categories": categories,
     }
     return render(request, "home.html", context)
@@ -147,37 +158,232 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "villages/village_detail.html", context)
 
 
+def _with_public_products(villages):
+    """Villages with what the public sees of their products, in the villages' own query: the flagship
+    (name and slug) and the number of published products."""
+    flagship = public_flagships().filter(village=OuterRef("pk"))
+    products = (
+        Product.objects.published()
+        .filter(village=OuterRef("pk"))
+        .order_by()
+        .values("village")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return villages.annotate(
+        flagship_name=Subquery(flagship.values("product__name")[:1]),
+        flagship_slug=Subquery(flagship.values("product__slug")[:1]),
+        product_count=Coalesce(Subquery(products), 0),
+    )
+
+
+def _places_filter() -> Q:
+    """Villages in a situation the map shows (flagship, proposed, products), as two EXISTS the
+    planner can run as semi-joins: a flagship is a published product of the village, so it needs no
+    test of its own."""
+    ref = OuterRef("pk")
+    published = Product.objects.published().filter(village=ref)
+    proposed = Designation.objects.filter(
+        village=ref, product__village=ref, status=Designation.Status.PROPOSED
+    )
+    return Q(Exists(published)) | Q(Exists(proposed))
+
+
+def _map_places():
+    """Villages with a flagship, a proposal or products, with what the map says of them."""
+    return _with_public_products(Village.objects.in_service_area().filter(_places_filter())).annotate(
+        public_situation=coverage_figures.public_situation()
+    )
+
+
+def _map_point(village) -> dict:
+    return {
+        "name": str(village),
+        "district": village.district.name,
+        "situation": village.public_situation,
+        "situation_label": str(coverage_figures.LABELS[village.public_situation]),
+        "product": village.flagship_name or "",
+        "url": reverse("catalogue:product", args=[village.flagship_slug])
+        if village.flagship_slug
+        else village.get_absolute_url(),
+        "lat": float(village.latitude),
+        "lng": float(village.longitude),
+    }
+
+
 @require_safe
 @cache_public_page
 def map_page(request: HttpRequest) -> HttpResponse:
-    """Villages with a flagship, on a map (Leaflet, vendored) and as a list that works without it."""
-    places = list(
-        public_flagships()
-        .select_related("village__district", "product__category")
-        .order_by("village__district__name", "village__name")
-    )
-    points = [
-        {
-            "name": str(d.village),
-            "district": d.village.district.name,
-            "product": d.product.name,
-            "url": reverse("catalogue:product", args=[d.product.slug]),
-            "lat": float(d.village.latitude),
-            "lng": float(d.village.longitude),
-        }
-        for d in places
-        if d.village.latitude is not None and d.village.longitude is not None
-    ]
+    """Villages with a flagship, a proposal or products: drawn server-side (the same drawing as the
+    home page, which needs neither tiles nor JavaScript), on a Leaflet map (vendored) when scripts run,
+    and as a list.
+
+    A regency's places (a few hundred at most) are all in the page. A province's or the country's
+    (tens of thousands) are not: the map asks map_points for those of the area it shows, and the list
+    keeps the first places in order of their codes, with a link to the village list for the rest."""
+    coverage = coverage_figures.area_coverage()
+    inline = coverage.is_villages
+    places = _map_places().select_related("district")
+    # In code order a larger area's first places come from the code index without ranking the country.
+    places = places.order_by("district__name", "name", "code") if inline else places.order_by("code")
+    limit = MAP_PLACES_LIMIT if inline else MAP_LIST_LIMIT
+    places = list(places[: limit + 1])
+    more = len(places) > limit
+    places = places[:limit]
+    map_config = {
+        "tiles": settings.OVOP_MAP_TILE_URL,
+        "attribution": settings.OVOP_MAP_ATTRIBUTION,
+        "district_label": _("Kec."),
+    }
+    if inline:
+        map_config["points"] = [
+            _map_point(v) for v in places if v.latitude is not None and v.longitude is not None
+        ]
+    else:
+        map_config["points_url"] = reverse("catalogue:map_points")
+        map_config["bounds"] = _area_bounds(coverage)
+        map_config["cluster_label"] = _("desa dan kelurahan berproduk; perbesar peta untuk melihatnya")
     context = {
         "places": places,
-        "map_config": {
-            "points": points,
-            "tiles": settings.OVOP_MAP_TILE_URL,
-            "attribution": settings.OVOP_MAP_ATTRIBUTION,
-            "district_label": _("Kec."),
-        },
+        "more_places": more,
+        "flagship_place_count": sum(v.public_situation == coverage_figures.FLAGSHIP for v in places),
+        "coverage_map": coverage,
+        "map_config": map_config,
     }
     return render(request, "catalogue/map.html", context)
+
+
+def _area_bounds(coverage) -> list[list[float]] | None:
+    """South-west and north-east corners around the centres of the areas the drawing summarises."""
+    centres = [(row.lat_sum / row.located, row.lng_sum / row.located) for row in coverage.rows if row.located]
+    if not centres:
+        return None
+    lats, lngs = [lat for lat, _lng in centres], [lng for _lat, lng in centres]
+    return [[round(min(lats), 4), round(min(lngs), 4)], [round(max(lats), 4), round(max(lngs), 4)]]
+
+
+def _map_area(request: HttpRequest) -> tuple[tuple[float, float, float, float], int]:
+    """The `bbox` (west,south,east,north in degrees) and `zoom` (0-18) asked for; ValueError if not."""
+    parts = request.GET.get("bbox", "").split(",")
+    if len(parts) != 4:
+        raise ValueError
+    west, south, east, north = (float(part) for part in parts)
+    zoom = int(request.GET.get("zoom", ""))
+    values_fit = all(math.isfinite(v) for v in (west, south, east, north))
+    if not (values_fit and -180 <= west < east <= 180 and -90 <= south < north <= 90 and 0 <= zoom <= 18):
+        raise ValueError
+    return (west, south, east, north), zoom
+
+
+@require_safe
+@cache_public_page
+def map_points(request: HttpRequest) -> JsonResponse:
+    """The map's places within a bounding box, for the page's script: each place when there are at most
+    MAP_POINTS_LIMIT, else clusters on a grid of about 64 pixels at the zoom asked for (their number,
+    centre and flagships): a few KB whatever the size of the area. Two queries at most."""
+    try:
+        (west, south, east, north), zoom = _map_area(request)
+    except ValueError:
+        message = _("Parameter bbox (barat,selatan,timur,utara) atau zoom (0-18) tidak sah.")
+        return JsonResponse({"error": message}, status=400)
+    inside = Q(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
+    places = list(
+        _map_places().filter(inside).select_related("district").order_by("code")[: MAP_POINTS_LIMIT + 1]
+    )
+    if len(places) <= MAP_POINTS_LIMIT:
+        return JsonResponse({"points": [_map_point(v) for v in places], "clusters": []})
+    cell = 360 / 2**zoom / 4  # degrees: a quarter of a 256-pixel tile
+    clusters = (
+        Village.objects.in_service_area()
+        .filter(inside, _places_filter())
+        .annotate(public_situation=coverage_figures.public_situation())
+        .annotate(
+            row=Floor(Cast("latitude", FloatField()) / Value(cell)),
+            column=Floor(Cast("longitude", FloatField()) / Value(cell)),
+        )
+        .order_by()
+        .values("row", "column")
+        .annotate(
+            count=Count("pk"),
+            flagships=Count("pk", filter=Q(public_situation=coverage_figures.FLAGSHIP)),
+            lat=Avg("latitude"),
+            lng=Avg("longitude"),
+        )
+    )
+    return JsonResponse(
+        {
+            "points": [],
+            "clusters": [
+                {
+                    "lat": round(float(c["lat"]), 5),
+                    "lng": round(float(c["lng"]), 5),
+                    "count": c["count"],
+                    "flagships": c["flagships"],
+                }
+                for c in clusters
+            ],
+        }
+    )
+
+
+def _count_of(queryset) -> Coalesce:
+    """The number of rows of a correlated queryset, as a subquery of the outer row."""
+    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+@require_safe
+@cache_public_page
+def district_list(request: HttpRequest) -> HttpResponse:
+    """The kecamatan, each with its villages, those with products and flagships, and its coverage;
+    in an area larger than a regency, in order of their codes and grouped by regency."""
+    query = search_query(request)
+    # The page is chosen among the bare kecamatan rows (with their total, in one query), then only its
+    # rows get their figures, each a subquery of the row: no join grouped over every village of the
+    # area, and no figures computed for the rows a deep page skips (15 s nationally when they were).
+    district = OuterRef("pk")
+    flagships = public_flagships().filter(village__district=district)
+    villages = Village.objects.filter(district=district)
+    with_products = villages.filter(Exists(Product.objects.published().filter(village=OuterRef("pk"))))
+    grouped = coverage_figures.area_level() != "district"
+    order = ("code",) if grouped else ("name", "code")
+    districts = District.objects.in_service_area().search(query).order_by(*order)
+    with_figures = (
+        District.objects.annotate(
+            village_count=_count_of(villages),
+            flagship_count=_count_of(flagships),
+            product_village_count=_count_of(with_products),
+        )
+        .select_related(*(("regency",) if grouped else ()))
+        .order_by(*order)
+    )
+    page_obj = paginate(request, districts, rows=lambda codes: with_figures.filter(pk__in=codes))
+    for district in page_obj:
+        count = district.village_count
+        district.coverage = 100 * district.flagship_count / count if count else 0
+    context = {"page_obj": page_obj, "query": query, "grouped": grouped}
+    return render(request, "catalogue/district_list.html", context)
+
+
+@require_safe
+@cache_public_page
+def village_list(request: HttpRequest) -> HttpResponse:
+    """The villages, each with its flagship or its number of published products; `produk=1` keeps
+    those with products. Larger areas show each village's regency."""
+    query = search_query(request)
+    only_products = request.GET.get("produk") == "1"
+    villages = Village.objects.in_service_area().search(query)
+    if only_products:
+        villages = villages.filter(Exists(Product.objects.published().filter(village=OuterRef("pk"))))
+    grouped = coverage_figures.area_level() != "district"
+    villages = _with_public_products(villages).select_related("district__regency" if grouped else "district")
+    context = {
+        "page_obj": paginate(request, villages.order_by("name", "code")),
+        "query": query,
+        "only_products": only_products,
+        "grouped": grouped,
+    }
+    return render(request, "catalogue/village_list.html", context)
 
 
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
@@ -195,6 +401,13 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     target = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("catalogue:home")
+    # The same page in the chosen language: a public page's other address (/en/...), an official's
+    # page the same address (the cookie below chooses its language). The page is read in its own
+    # language, the one of its address.
+    with translation.override(
+        translation.get_language_from_path(urlsplit(target).path) or settings.LANGUAGE_CODE
+    ):
+        target = translate_url(target, code)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -214,6 +427,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /bahasa/",
+        "Disallow: /en/bahasa/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
     ]

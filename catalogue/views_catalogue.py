@@ -1,6 +1,10 @@
 """The public catalogue: search, filters and category pages."""
 
-from django.http import HttpRequest, HttpResponse
+import functools
+from collections.abc import Callable
+from itertools import islice
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -11,8 +15,41 @@ from products.models import (
     Category,
     Product,
 )
+from products.search import search_plan, suggestions
 
 CATALOGUE_PAGE_SIZE = 12
+# The order of the parameters in a cleaned address: the form's, then the page.
+PARAMETER_ORDER = (*CatalogueFilter.Meta.fields, "page")
+# Other queries tried for "did you mean" when a search finds nothing (one query each, on a page the
+# cache then keeps).
+MAX_SUGGESTIONS_TRIED = 4
+
+
+def without_empty_parameters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`?q=&kecamatan=&page=` redirects to the address without the empty parameters (the others kept,
+    in a stable order), so a shared or bookmarked link reads clean and the cache keeps one copy.
+
+    Before the page cache: the redirect is the same for everyone and never stored. htmx requests are
+    left alone: static/js/catalogue-filters.js drops empty fields before they are sent, and redirecting
+    a fragment request would only cost a round trip."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.headers.get("HX-Request") or not any(
+            "" in values for _name, values in request.GET.lists()
+        ):
+            return view(request, *args, **kwargs)
+        kept = QueryDict(mutable=True)
+        names = sorted(
+            request.GET, key=lambda n: (PARAMETER_ORDER.index(n) if n in PARAMETER_ORDER else 99, n)
+        )
+        for name in names:
+            values = [value for value in request.GET.getlist(name) if value != ""]
+            if values:
+                kept.setlist(name, values)
+        return HttpResponseRedirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
+
+    return wrapper
 
 
 def _active_filters(request: HttpRequest, filterset: CatalogueFilter, skip: set[str]) -> list[dict]:
@@ -20,7 +57,10 @@ def _active_filters(request: HttpRequest, filterset: CatalogueFilter, skip: set[
     filterset.is_valid()
     cleaned = getattr(filterset.form, "cleaned_data", {})
     active = []
-    for name in ("q", "kecamatan", "kategori", "jenis", "bintang", "legalitas"):
+    # One chip for the region, the narrowest chosen (the wider ones are its province and regency).
+    regions = [name for name in filterset.region_names if cleaned.get(name)]
+    skip = skip | set(regions[:-1])
+    for name in ("q", "provinsi", "kabupaten", "kecamatan", "kategori", "jenis", "bintang", "legalitas"):
         value = cleaned.get(name)
         if not value or name in skip:
             continue
@@ -33,7 +73,9 @@ def _active_filters(request: HttpRequest, filterset: CatalogueFilter, skip: set[
         active.append(
             {
                 "label": field.label,
-                "value": getattr(value, "name", None) or choices.get(str(value), value),
+                "value": getattr(value, "display_name", None)
+                or getattr(value, "name", None)
+                or choices.get(str(value), value),
                 "remove_url": f"?{remaining.urlencode()}" if remaining else request.path,
             }
         )
@@ -47,8 +89,10 @@ def _catalogue(request: HttpRequest, category: Category | None = None) -> HttpRe
         data.pop("kategori", None)  # the page is the category
         products = products.filter(category=category)
     filterset = CatalogueFilter(data, queryset=products)
-    page_obj = paginate(request, filterset.qs, CATALOGUE_PAGE_SIZE)
+    # One query for the page and its total: a search's condition runs once (issue 19).
+    page_obj = paginate(request, filterset.qs, CATALOGUE_PAGE_SIZE, single_query=True)
     active = _active_filters(request, filterset, skip={"kategori"} if category else set())
+    plan = filterset.plan
     context = {
         "filter": filterset,
         "page_obj": page_obj,
@@ -58,6 +102,9 @@ def _catalogue(request: HttpRequest, category: Category | None = None) -> HttpRe
             request.GET.get(name) for name in ("kategori", "jenis", "bintang", "legalitas", "urut")
         ),
         "search_query": filterset.search_query,
+        # "Menampilkan hasil untuk …": the results are those of the corrected or expanded query.
+        "searched_as": plan.shown if plan and plan.changed and page_obj.paginator.count else "",
+        "suggestion": _suggestion(request, filterset) if plan and not page_obj.paginator.count else None,
     }
     template = "catalogue/product_list.html"
     # One decision for the view and the cache key (core.caching.page_shape); the template adds
@@ -67,13 +114,26 @@ def _catalogue(request: HttpRequest, category: Category | None = None) -> HttpRe
     return render(request, template, context)
 
 
+def _suggestion(request: HttpRequest, filterset: CatalogueFilter) -> dict | None:
+    """ "Did you mean": the first other query that finds products under the same filters, with its link."""
+    for query in islice(suggestions(filterset.plan), MAX_SUGGESTIONS_TRIED):
+        if query and filterset.searched(search_plan(query)).exists():
+            parameters = request.GET.copy()
+            parameters["q"] = query
+            parameters.pop("page", None)
+            return {"query": query, "url": f"?{parameters.urlencode()}"}
+    return None
+
+
 @require_safe
+@without_empty_parameters
 @cache_public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     return _catalogue(request)
 
 
 @require_safe
+@without_empty_parameters
 @cache_public_page
 def category_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _catalogue(request, get_object_or_404(Category, slug=slug))

@@ -7,6 +7,7 @@ import segno
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -17,8 +18,12 @@ from products.models import (
     ASSESSMENT_VALID_MONTHS,
     LegalityDocument,
     Product,
+    ProductVariant,
+    ShopLink,
     add_months,
     assessor_role_label,
+    shop_url_refusal,
+    with_producer_nibs,
 )
 
 
@@ -48,13 +53,71 @@ def share_links(url: str, title: str) -> list[tuple[str, str]]:
     ]
 
 
-def product_json_ld(product: Product, producers: list, url: str, image: str | None) -> dict:
+def variant_anchor(variant: ProductVariant) -> str:
+    """The fragment naming one variant on the product page: the page is cached per URL, so a buyer's
+    choice lives in the fragment, never in a query parameter."""
+    return f"varian-{variant.pk}"
+
+
+def weight_label(grams: int | None) -> str:
+    """500 -> '500 g', 1000 -> '1 kg', 1500 -> '1,5 kg' (the interface language's grouping)."""
+    if grams is None:
+        return ""
+    if grams < 1000:
+        return f"{number_format(grams, force_grouping=True)} g"
+    kilos = grams / 1000
+    if kilos.is_integer():
+        return f"{number_format(int(kilos), force_grouping=True)} kg"
+    return f"{number_format(kilos, force_grouping=True)} kg"
+
+
+def _quantity(value: int, unit: str) -> dict:
+    return {"@type": "QuantitativeValue", "value": value, "unitCode": unit}
+
+
+def _variant_offer(product: Product, variant: ProductVariant, url: str) -> dict:
+    offer = {
+        "@type": "Offer",
+        "name": variant.name,
+        "priceCurrency": "IDR",
+        "url": f"{url}#{variant_anchor(variant)}",
+        "eligibleQuantity": {
+            "@type": "QuantitativeValue",
+            "minValue": variant.min_order,
+            "unitText": variant.unit,
+        },
+        # Made to order when it takes days to produce; otherwise on hand.
+        "availability": "https://schema.org/PreOrder"
+        if variant.lead_time_days
+        else "https://schema.org/InStock",
+    }
+    if variant.price is not None:
+        offer["price"] = variant.price
+    if variant.net_weight_grams is not None:
+        offer["itemOffered"] = {
+            "@type": "Product",
+            "name": f"{product.name} – {variant.name}",
+            "weight": _quantity(variant.net_weight_grams, "GRM"),
+        }
+    return offer
+
+
+def product_json_ld(
+    product: Product,
+    producers: list,
+    url: str,
+    image: str | None,
+    variants: list[ProductVariant] | None = None,
+) -> dict:
+    """schema.org Product: one Offer per variant, or an AggregateOffer of the price range when the
+    product has no variants."""
+    variants = variants or []
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.name,
         "url": url,
-        "category": product.category.name,
+        "category": product.category.display_name,
         "description": product.story[:500] or product.name,
         "countryOfOrigin": "ID",
         "brand": {"@type": "Brand", "name": product.name},
@@ -62,7 +125,13 @@ def product_json_ld(product: Product, producers: list, url: str, image: str | No
     }
     if image:
         data["image"] = image
-    if product.price_min is not None or product.price_max is not None:
+    weights = {variant.net_weight_grams for variant in variants}
+    if len(weights) == 1 and None not in weights:
+        # One weight for everything sold: it is the product's own.
+        data["weight"] = _quantity(weights.pop(), "GRM")
+    if variants:
+        data["offers"] = [_variant_offer(product, variant, url) for variant in variants]
+    elif product.price_min is not None or product.price_max is not None:
         low = product.price_min if product.price_min is not None else product.price_max
         high = product.price_max if product.price_max is not None else product.price_min
         data["offers"] = {
@@ -74,6 +143,57 @@ def product_json_ld(product: Product, producers: list, url: str, image: str | No
     return data
 
 
+def variant_rows(product: Product, variants: list, producers: list, url: str) -> list[dict]:
+    """Each variant with its anchor, weight in words and a ready WhatsApp order to every producer who
+    agreed to publish their number; the message names the product and the variant."""
+    message = _(
+        "Halo %(producer)s, saya ingin memesan %(product)s, varian %(variant)s (%(village)s), "
+        "dari portal OVOP: %(url)s"
+    )
+    reachable = [producer for producer in producers if producer.public_whatsapp]
+    rows = []
+    for variant in variants:
+        anchor = variant_anchor(variant)
+        rows.append(
+            {
+                "variant": variant,
+                "anchor": anchor,
+                "weight": weight_label(variant.net_weight_grams),
+                "orders": [
+                    {
+                        "producer": producer,
+                        "whatsapp": whatsapp_link(
+                            producer.public_whatsapp,
+                            message
+                            % {
+                                "producer": producer.business_name,
+                                "product": product.name,
+                                "variant": variant.name,
+                                "village": product.village,
+                                "url": f"{url}#{anchor}",
+                            },
+                        ),
+                    }
+                    for producer in reachable
+                ],
+            }
+        )
+    return rows
+
+
+def public_shop_links(product: Product) -> list[ShopLink]:
+    """The shops and pages of the product's producers who consented to publication, the product's own
+    listings first; a link off its platform's domain (written behind the forms' back) is left out, so
+    a link never leads elsewhere than its label says."""
+    links = (
+        ShopLink.objects.filter(producer__products=product, producer__contact_consent=True)
+        .filter(Q(product=None) | Q(product=product))
+        .select_related("producer")
+        .order_by(F("product").asc(nulls_last=True), "platform", "producer__business_name", "pk")
+    )
+    return [link for link in links if shop_url_refusal(link.platform, link.url) is None]
+
+
 @require_safe
 @cache_public_page
 def product_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -82,11 +202,12 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
     url = public_url(product.get_public_url())
     photos = list(product.photos.order_by("-is_cover", "position", "pk"))
     producers = list(product.producers.order_by("business_name"))
-    documents = (
+    documents = with_producer_nibs(
+        producers,
         LegalityDocument.objects.valid()
         .filter(Q(product=product) | Q(producer__in=[p.pk for p in producers]))
         .select_related("producer")
-        .order_by("kind", "expires_on")
+        .order_by("kind", "expires_on"),
     )
     message = _("Halo %(producer)s, saya melihat %(product)s (%(village)s) di portal OVOP: %(url)s")
     contacts = [
@@ -107,6 +228,8 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for producer in producers
     ]
+    variants = list(product.variants.all())
+    shop_links = public_shop_links(product)
     cover = photos[0] if photos else None
     image = request.build_absolute_uri(cover.large.url) if cover else None
     others = (
@@ -131,10 +254,15 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
         if product.stars
         else None,
         "others": others,
+        "variant_rows": variant_rows(product, variants, producers, url),
+        "online_shops": [link for link in shop_links if link.is_online_shop],
+        "social_pages": [link for link in shop_links if not link.is_online_shop],
+        "sales_points": list(product.sales_points.all()),
+        "market_areas": list(product.market_areas.all()),
         "page_url": url,
         "og_image": image,
         "share_links": share_links(url, product.name),
-        "json_ld": product_json_ld(product, producers, url, image),
+        "json_ld": product_json_ld(product, producers, url, image, variants=variants),
     }
     return render(request, "catalogue/product_detail.html", context)
 
@@ -142,12 +270,25 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @cache_public_page
 def product_label(request: HttpRequest, slug: str) -> HttpResponse:
-    """A printable label: the product, its village and a large QR code to its page."""
+    """A printable label for a stall or a package: the product, its makers, its village, kecamatan and
+    regency (with the regency's mark), the numbers of its valid legality, and a large QR code to its
+    page."""
     product = _public_product(slug)
+    producers = list(product.producers.order_by("business_name"))
+    documents = (
+        LegalityDocument.objects.valid()
+        .filter(Q(product=product) | Q(producer__in=[p.pk for p in producers]))
+        .order_by("kind", "number")
+    )
     return render(
         request,
         "catalogue/product_label.html",
-        {"product": product, "page_url": public_url(product.get_public_url())},
+        {
+            "product": product,
+            "producers": producers,
+            "documents": with_producer_nibs(producers, documents),
+            "page_url": public_url(product.get_public_url()),
+        },
     )
 
 

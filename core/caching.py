@@ -165,9 +165,11 @@ def cached_figures(name: str, variant: str, compute: Callable[[], dict]) -> dict
 
 
 def _key(request: HttpRequest, version: int) -> str:
-    # Everything a public page's bytes depend on besides the data: the language (from the cookie,
-    # ChosenLanguageMiddleware), the scheme and host (canonical and shared links), the shape the htmx
-    # headers ask for, and the address. No public view or template reads any other request header.
+    # Everything a public page's bytes depend on besides the data: the language (on the public pages
+    # the one of the address, ChosenLanguageMiddleware; kept in the key besides the address so that
+    # no page is ever served in the other language), the scheme and host (canonical and shared
+    # links), the shape the htmx headers ask for, and the address. No public view or template reads
+    # any other request header.
     variant = "|".join(
         [
             translation.get_language(),

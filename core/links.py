@@ -6,6 +6,7 @@ it: an officer printing from an internal address, or a forged Host, must not end
 """
 
 from django.conf import settings
+from django.urls import translate_url
 
 
 def public_url(path: str) -> str:
@@ -13,3 +14,15 @@ def public_url(path: str) -> str:
     if not path.startswith("/"):
         raise ValueError(f"a site path starts with '/': {path!r}")
     return settings.OVOP_PUBLIC_URL + path
+
+
+def language_alternates(path: str) -> list[tuple[str, str]]:
+    """[(hreflang, absolute URL)] of the page at `path` in every language, then "x-default" (the
+    Indonesian one), for a page with an address per language (the public pages); [] for a page
+    with one address for all (officials' pages, whose language follows the visitor's choice).
+    `path` is read in the active language, the one of the page being shown."""
+    addresses = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    if len(set(addresses.values())) < len(addresses):
+        return []
+    alternates = [(code, public_url(address)) for code, address in addresses.items()]
+    return [*alternates, ("x-default", public_url(addresses[settings.LANGUAGE_CODE]))]

@@ -58,7 +58,7 @@ def _producer(scope: Scope) -> Producer:
 def _product(scope: Scope) -> Product:
     category = _craft()
     crafts = category is not None and category.slug == "kerajinan"
-    return Product(
+    example = Product(
         village=_first_village(scope),
         name=f"{EXAMPLE_PREFIX} "
         + (_("Gerabah hias (hapus baris ini)") if crafts else _("Produk desa (hapus baris ini)")),
@@ -71,8 +71,9 @@ def _product(scope: Scope) -> Product:
         monthly_capacity=500,
         capacity_unit=_("buah"),
         market_reach=Product.MarketReach.PROVINCE,
-        markets="Serang, Cilegon, Jakarta",
     )
+    example.market_area_names = ["Serang", "Cilegon", "Jakarta"]  # ProductResource's "Pasar yang dicapai"
+    return example
 
 
 def _legality(scope: Scope) -> LegalityDocument:
@@ -143,6 +144,7 @@ def _outcome(scope: Scope) -> OutcomeRecord:
         turnover=18_000_000,
         workers=6,
         markets_reached=3,
+        online_shops=2,
         new_legality_documents=0,
     )
 

@@ -11,22 +11,24 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Delivery, MentoringVisit, Programme, Situation, SituationHelp
 from assistance.selectors import flagships_without_recent_visit, follow_ups_due
-from assistance.situations import AreaSituations, situation_expression, situation_of
+from assistance.situations import AreaSituations, full_situation_expression
 from products.models import (
     ASSESSMENT_VALID_MONTHS,
+    ONLINE_SHOP_PLATFORMS,
     Assessment,
     Designation,
     LegalityDocument,
     Producer,
     Product,
     ProductPhoto,
+    ShopLink,
     VillageStatus,
     add_months,
 )
@@ -161,11 +163,19 @@ def flagships_with_completeness(scope: Scope, on: datetime.date | None = None) -
 
 
 def completeness_summary(scope: Scope) -> dict:
-    """How many flagships pass each check, and the average score (one query)."""
-    flagships = flagships_with_completeness(scope)
+    """How many flagships pass each check, and the average score; how many sell online and in how
+    many distinct cities and regions they are sold (one query)."""
+    online = ShopLink.objects.filter(platform__in=ONLINE_SHOP_PLATFORMS)
+    flagships = flagships_with_completeness(scope).annotate(
+        sells_online=Exists(online.filter(product=OuterRef("pk")))
+        | Exists(online.filter(product__isnull=True, producer__products=OuterRef("pk")))
+    )
+    # Joined with the market areas to count their names: each flagship counted once (distinct).
     totals = flagships.aggregate(
-        count=Count("pk"),
-        **{key: Count("pk", filter=Q(**{f"has_{key}": True})) for key in COMPLETENESS_CHECKS},
+        count=Count("pk", distinct=True),
+        **{key: Count("pk", distinct=True, filter=Q(**{f"has_{key}": True})) for key in COMPLETENESS_CHECKS},
+        online=Count("pk", distinct=True, filter=Q(sells_online=True)),
+        market_areas=Count(Lower(Trim("market_areas__name")), distinct=True),
     )
     count = totals["count"]
     checks = [
@@ -183,6 +193,8 @@ def completeness_summary(scope: Scope) -> dict:
     return {
         "count": count,
         "score": _percent(passed, count * len(COMPLETENESS_CHECKS)),
+        "online": totals["online"],
+        "market_areas": totals["market_areas"],
         "checks": checks,
         "url": reverse("officials:completeness"),
     }
@@ -342,17 +354,19 @@ def recap_figures(scope: Scope, year: int) -> dict:
 def situation_help_delivered(scope: Scope, year: int | None = None) -> dict:
     """For each village situation (as it is today): how many villages are in it, how many of them
     received each kind of assistance delivered this year, and how many received a kind their situation
-    calls for (did the villages with no product get the stimulus?). Seven queries: the situations'
-    flagship signals (four) and counts (one), the year's deliveries (one), the help table (one)."""
-    year = year or timezone.localdate().year
-    area = AreaSituations(Village.objects.for_scope(scope))
-    totals = area.counts()["total"]
+    calls for (did the villages with no product get the stimulus?). Three queries: the situations'
+    counts, the year's deliveries with their village's situation, the help table; the situations
+    in SQL (assistance.situations.full_situation_expression), whatever the number of villages."""
+    today = timezone.localdate()
+    year = year or today.year
+    villages = Village.objects.for_scope(scope)
+    totals = AreaSituations(villages, today).counts()["total"]
     received = (
         Delivery.objects.for_scope(scope)
         .filter(status=Delivery.Status.DELIVERED, delivered_on__year=year)
-        .annotate(base_situation=situation_expression("village"))
+        .annotate(situation=full_situation_expression(today, "village", villages))
         .order_by()
-        .values_list("village_id", "base_situation", "programme__kind")
+        .values_list("village_id", "situation", "programme__kind")
         .distinct()
     )
     matched: dict[str, set] = defaultdict(set)
@@ -360,8 +374,7 @@ def situation_help_delivered(scope: Scope, year: int | None = None) -> dict:
         matched[row[0]].add(row[1])
     per_kind: dict[tuple[str, str], set] = defaultdict(set)
     helped: dict[str, set] = defaultdict(set)
-    for village, base, kind in received:
-        situation = situation_of(base, area.signals.get(village))
+    for village, situation, kind in received:
         per_kind[(situation, kind)].add(village)
         if kind in matched[situation]:
             helped[situation].add(village)
@@ -437,11 +450,13 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
             F("last_assessed_on").asc(nulls_first=True), "name", "pk"
         )
     )
-    # Villages needing help: the flagships' signals (four queries) and the villages (one).
+    # Villages needing help (one query, the signals in SQL), then the reasons of those shown: their
+    # flagships' signals (four queries, none when no village needs help).
     area = AreaSituations(Village.objects.for_scope(scope), today)
     needy, more_needy = _first(area.filtered(Situation.NEEDS_HELP))
+    area.read_signals(needy)
     for village in needy:
-        area.place(village)  # its situation and reasons, from the signals already read
+        area.place(village)
     return {
         "today": today,
         "ahead": ahead,

@@ -24,6 +24,7 @@ from products.forms import PhotoForm
 from products.models import (
     Product,
 )
+from products.selectors_market import producer_market, product_market
 from products.services import product_photo_add
 from products.views import product_form_page
 from villages.access import official_required, village_for_official
@@ -47,6 +48,7 @@ def _product_page(
     context = {
         **registry_part,
         **product_assistance(product),
+        **product_market(product),
         "photo_form": photo_form,
         "scope": scope_of(request.user),
         "can_propose": not any(d.holds_its_product for d in designations),
@@ -92,7 +94,12 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The officials' producer page: the registry (products) and the mentoring visits (assistance)."""
     scope = scope_of(request.user)
     producer = producer_for_official(scope, pk)
-    context = {**registry.producer_registry(producer), **producer_assistance(producer), "scope": scope}
+    context = {
+        **registry.producer_registry(producer),
+        **producer_assistance(producer),
+        **producer_market(producer),
+        "scope": scope,
+    }
     return render(request, "officials/producer_detail.html", context)
 
 

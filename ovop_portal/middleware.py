@@ -2,26 +2,48 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.urls import LocalePrefixPattern, Resolver404, URLResolver, get_resolver
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
+def _is_localised_page(request: HttpRequest) -> bool:
+    """Whether the address is one of the pages of i18n_patterns, under the active language."""
+    path = request.path_info.removeprefix("/")
+    for pattern in get_resolver(getattr(request, "urlconf", None)).url_patterns:
+        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
+            try:
+                pattern.resolve(path)
+            except Resolver404:
+                continue
+            return True
+    return False
+
+
 class ChosenLanguageMiddleware(LocaleMiddleware):
-    """Indonesian for everyone unless the visitor chose English with the switch.
+    """The public pages (ovop_portal.urls' i18n_patterns) speak the language of their address:
+    Indonesian at the plain one, English under /en/, whatever the visitor's cookie or browser says, so
+    that every address has one language for search engines, shared links and the page cache. The
+    other pages (officials, sign-in, admin) are in Indonesian unless the visitor chose English with
+    the switch (the language cookie, catalogue.views.choose_language).
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, so a visitor with an
-    English browser would never see the portal in Indonesian, its default. The choice made with
-    the switch lives in the language cookie (set by Django's set_language view).
+    English browser would never see the portal in Indonesian, its default.
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        language = translation.get_language_from_path(request.path_info)
+        if language is None:
+            translation.activate(settings.LANGUAGE_CODE)  # the public pages resolve under it
+            if not _is_localised_page(request):
+                chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+                language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        # The language follows the cookie, not Accept-Language: caches must vary on the cookie.
+        # Off the public pages the language follows the cookie, not Accept-Language: caches must vary
+        # on the cookie.
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
@@ -45,7 +67,7 @@ class RefuseNulCharactersMiddleware:
 
 # The pages anyone may see, by URL name or namespace: everything else (officials' pages, exports, the
 # admin, sign-in and password pages, private files, unknown addresses) is private.
-PUBLIC_NAMESPACES = frozenset({"catalogue", "villages", "regency"})
+PUBLIC_NAMESPACES = frozenset({"catalogue", "villages", "regency", "opendata"})
 PUBLIC_URL_NAMES = frozenset({"health", "sitemap-index", "django.contrib.sitemaps.views.sitemap"})
 
 
@@ -54,6 +76,11 @@ def is_public_page(request: HttpRequest) -> bool:
     if match is None:
         return False
     return match.view_name in PUBLIC_URL_NAMES or bool(PUBLIC_NAMESPACES.intersection(match.namespaces))
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
 
 
 class PrivateResponsesMiddleware:
@@ -66,9 +93,11 @@ class PrivateResponsesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Who asks is read before the view: the open data API (Django REST framework, without
+        # authentication) replaces request.user with an anonymous one.
+        signed_in = _signed_in(request)
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or not is_public_page(request):
+        if signed_in or _signed_in(request) or not is_public_page(request):
             # max-age=0, no-cache, no-store, must-revalidate, private (and an Expires in the past).
             add_never_cache_headers(response)
         return response

@@ -140,6 +140,9 @@ INSTALLED_APPS = [
     "officials",
     "seeding",
     "backups",
+    "opendata",
+    "rest_framework",
+    "drf_spectacular",
     "ovop_portal",
 ]
 
@@ -202,10 +205,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5)
     )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_STATEMENT_TIMEOUT_MS:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
-    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: it spends 0.5-0.7 s compiling each query that scans a national table (measured with
+    # bench/profile.py), far more than the portal's short reads ever gain from it.
+    server_options = ["-c jit=off"]
+    if DATABASE_STATEMENT_TIMEOUT_MS:
+        server_options.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(server_options)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite holds one writer at a time: take the write lock when a transaction starts
     # (a read that later writes cannot then fail half-way) and wait for it instead of failing.
@@ -444,6 +450,33 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     OVOP_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
     if not 1 <= OVOP_PROXY_COUNT <= 10:
         raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be between 1 and 10, not {OVOP_PROXY_COUNT}")
+
+# The open data's read-only public API (opendata/): JSON only (no browsable API), no sign-in (everyone is
+# an anonymous visitor there), pages of 50 rows (?page_size= up to 200), and a rate per visitor address
+# kept in the configured cache; behind a proxy the address is the one DJANGO_PROXY_COUNT says.
+OVOP_API_RATE = env_str("OVOP_API_RATE", "60/min")
+if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", OVOP_API_RATE):
+    raise ImproperlyConfigured(f"OVOP_API_RATE must be a rate like 60/min, not {OVOP_API_RATE!r}")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.defaults.VisitorRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": OVOP_API_RATE},
+    "NUM_PROXIES": OVOP_PROXY_COUNT,
+    "DEFAULT_PAGINATION_CLASS": "opendata.defaults.OpenDataPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OVOP Portal open data API",
+    "DESCRIPTION": "Read-only public data of the One Village One Product programme: villages, published "
+    "products, consenting producers, flagship designations and public assistance summaries.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """The root URLs: each app's own urls.py, mounted where its users find it."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -12,10 +13,16 @@ from core.views import health
 from jobs.health import readyz
 
 urlpatterns = [
-    # The public site. The region lists come before the catalogue's "desa/<code>/" page.
-    path("", include("villages.urls")),
-    path("", include("catalogue.urls")),
-    path("", include("regency.urls")),
+    # The public site, in Indonesian at the addresses printed on QR codes and certificates, and in
+    # English under /en/ (a page per language for search engines; ChosenLanguageMiddleware takes the
+    # language from the address). The region lists come before the catalogue's "desa/<code>/" page.
+    *i18n_patterns(
+        path("", include("catalogue.urls_regions")),
+        path("", include("catalogue.urls")),
+        path("", include("regency.urls")),
+        path("", include("opendata.urls")),
+        prefix_default_language=False,
+    ),
     path("healthz/", health, name="health"),
     path("readyz/", readyz, name="ready"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),

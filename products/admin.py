@@ -16,9 +16,13 @@ from .models import (
     Designation,
     DesignationRound,
     LegalityDocument,
+    MarketArea,
     Producer,
     Product,
     ProductPhoto,
+    ProductVariant,
+    SalesPoint,
+    ShopLink,
 )
 
 
@@ -61,6 +65,28 @@ class ProductProducerInline(KeyCheckingAdminMixin, admin.TabularInline):
     verbose_name_plural = _("produsen")
 
 
+class ProductVariantInline(RupiahAdminMixin, KeyCheckingAdminMixin, admin.TabularInline):
+    model = ProductVariant
+    extra = 0
+
+
+class SalesPointInline(KeyCheckingAdminMixin, admin.TabularInline):
+    model = SalesPoint
+    extra = 0
+
+
+class MarketAreaInline(KeyCheckingAdminMixin, admin.TabularInline):
+    model = MarketArea
+    extra = 0
+
+
+class ShopLinkInline(KeyCheckingAdminMixin, admin.TabularInline):
+    model = ShopLink
+    fields = ["platform", "url", "product"]
+    autocomplete_fields = ["product"]
+    extra = 0
+
+
 @admin.register(Product)
 class ProductAdmin(RupiahAdminMixin, KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_display = ["name", "village", "category", "status", "is_demo", "updated_at"]
@@ -70,7 +96,14 @@ class ProductAdmin(RupiahAdminMixin, KeyCheckingAdminMixin, RecoveringHistoryAdm
     autocomplete_fields = ["village"]
     readonly_fields = ["slug", "created_at", "updated_at"]
     exclude = ["producers"]
-    inlines = [ProductProducerInline, ProductPhotoInline, ProductLegalityInline]
+    inlines = [
+        ProductProducerInline,
+        ProductPhotoInline,
+        ProductLegalityInline,
+        ProductVariantInline,
+        SalesPointInline,
+        MarketAreaInline,
+    ]
     recovered_with = ((ProductPhoto, "product_id"),)
 
 
@@ -88,7 +121,7 @@ class ProducerAdmin(KeyCheckingAdminMixin, RecoveringHistoryAdmin):
     list_select_related = ["village"]
     search_fields = ["business_name", "owner_name", "nib", "village__name"]
     autocomplete_fields = ["village"]
-    inlines = [ProducerLegalityInline]
+    inlines = [ProducerLegalityInline, ShopLinkInline]
 
 
 @admin.register(LegalityDocument)
@@ -216,3 +249,17 @@ class DecreeAdmin(KeyCheckingAdminMixin, ReadableHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The search's synonyms (products.search). Imported here, with their admin, at the end of the file.
+from .models import SearchSynonym  # noqa: E402
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(KeyCheckingAdminMixin, admin.ModelAdmin):
+    """The Dinas keeps the words buyers use: everyday and old names, regional words, English. A change
+    applies to the next search (products.signals forgets the cached table)."""
+
+    list_display = ["words", "note", "updated_at"]
+    search_fields = ["words", "note"]
+    fields = ["words", "note"]

@@ -1,18 +1,24 @@
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import F
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import SearchSelect
+from core.widgets import LeanSelect, SearchSelect
 from villages.forms import district_choices, district_labeller, village_choices, village_label
-from villages.models import District, Village
+from villages.models import PROVINCE_CODE, REGENCY_CODE, District, Province, Regency, Village
 from villages.roles import Scope
 
 from .models import Category, LegalityDocument, Producer, Product, VillageStatus
-from .search import search
+from .search import SearchPlan, search, search_plan
 
 ALL_DISTRICTS = _("Semua kecamatan")
+
+# Formatted when shown, so an English page reads it in English.
+_at_least_stars = lazy(lambda n: gettext("Minimal %(n)s bintang") % {"n": n}, str)
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -139,7 +145,8 @@ class CatalogueFilter(django_filters.FilterSet):
     """The public catalogue's filters. Parameter names are Indonesian words, so shared links read well."""
 
     KIND_CHOICES = [("unggulan", _("Produk unggulan desa")), ("lainnya", _("Produk lain"))]
-    STAR_CHOICES = [(n, _("%(n)s bintang ke atas") % {"n": n}) for n in (5, 4, 3, 2, 1)]
+    # Lazy labels, so an English page reads them in English; 5 is the top: no "5 stars or more".
+    STAR_CHOICES = [(5, _("5 bintang"))] + [(n, _at_least_stars(n)) for n in (4, 3, 2, 1)]
     LEGALITY_CHOICES = [
         (LegalityDocument.Kind.HALAL, _("Halal")),
         (LegalityDocument.Kind.SPP_IRT, _("SPP-IRT")),
@@ -156,19 +163,38 @@ class CatalogueFilter(django_filters.FilterSet):
         ("terbaru", _("Terbaru")),
     ]
     SORTS = {
-        "": [F("is_flagship").desc(), "name", "pk"],
+        # Flagships first, as the label says; then, for a search, the better matches.
+        "": [F("is_flagship").desc(), F("relevance").desc(), "name", "pk"],
         "relevan": [F("relevance").desc(), F("is_flagship").desc(), "name", "pk"],
         "nama": ["name", "pk"],
         "bintang": [F("stars").desc(nulls_last=True), F("is_flagship").desc(), "name", "pk"],
         "terbaru": ["-created_at", "-pk"],
     }
 
+    # Every select is drawn lean (core.widgets.LeanSelect): no template include per option.
     q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
+    # Above a regency the region cascades (province > regency > kecamatan): each select lists the
+    # children of the choice above it only, so the form stays small for the whole country.
+    provinsi = django_filters.ModelChoiceFilter(
+        label=_("Provinsi"),
+        queryset=Province.objects.none(),
+        method="filter_region",
+        empty_label=_("Semua provinsi"),
+        widget=LeanSelect,
+    )
+    kabupaten = django_filters.ModelChoiceFilter(
+        label=_("Kabupaten/kota"),
+        queryset=Regency.objects.none(),
+        method="filter_region",
+        empty_label=_("Semua kabupaten/kota"),
+        widget=LeanSelect,
+    )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("Kecamatan"),
         field_name="village__district",
         queryset=District.objects.none(),
         empty_label=_("Semua kecamatan"),
+        widget=LeanSelect,
     )
     kategori = django_filters.ModelChoiceFilter(
         label=_("Kategori"),
@@ -176,42 +202,87 @@ class CatalogueFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Category.objects.all(),
         empty_label=_("Semua kategori"),
+        widget=LeanSelect,
     )
     jenis = django_filters.ChoiceFilter(
-        label=_("Jenis"), choices=KIND_CHOICES, method="filter_kind", empty_label=_("Semua produk")
+        label=_("Jenis"),
+        choices=KIND_CHOICES,
+        method="filter_kind",
+        empty_label=_("Semua produk"),
+        widget=LeanSelect,
     )
     bintang = django_filters.ChoiceFilter(
-        label=_("Bintang"), choices=STAR_CHOICES, method="filter_stars", empty_label=_("Semua")
+        label=_("Bintang"),
+        choices=STAR_CHOICES,
+        method="filter_stars",
+        empty_label=_("Semua"),
+        widget=LeanSelect,
     )
     legalitas = django_filters.ChoiceFilter(
         label=_("Legalitas"),
         choices=LEGALITY_CHOICES,
         method="filter_legality",
         empty_label=_("Semua"),
+        widget=LeanSelect,
     )
     urut = django_filters.ChoiceFilter(
-        label=_("Urutkan"), choices=SORT_CHOICES, method="filter_sort", empty_label=None, null_label=None
+        label=_("Urutkan"),
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label=None,
+        null_label=None,
+        widget=LeanSelect,
     )
 
     class Meta:
         model = Product
-        fields = ["q", "kecamatan", "kategori", "jenis", "bintang", "legalitas", "urut"]
+        fields = [
+            "q",
+            "provinsi",
+            "kabupaten",
+            "kecamatan",
+            "kategori",
+            "jenis",
+            "bintang",
+            "legalitas",
+            "urut",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["kecamatan"].queryset = District.objects.in_service_area().order_by("name")
+        self._cascade_regions()
+        for name, parent, hint in (
+            ("kabupaten", "provinsi", _("Pilih provinsi dulu.")),
+            ("kecamatan", "kabupaten", _("Pilih kabupaten/kota dulu.")),
+        ):
+            if parent in self.filters and not self.data.get(parent):
+                self.form.fields[name].help_text = hint
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("Produk, desa, produsen…")}
         )
         self.form.fields["urut"].required = False
+        self.form.fields["kategori"].label_from_instance = lambda category: category.display_name
 
     @property
     def qs(self):
         # Sorting comes last, whatever the order of the parameters: it needs the search's relevance.
         if not hasattr(self, "_qs"):
-            queryset = search(super().qs, self.search_query)
-            self._qs = queryset.order_by(*self.SORTS[self.sort])
+            self._qs = self.searched(self.plan)
         return self._qs
+
+    @property
+    def plan(self) -> SearchPlan:
+        """How the search query is read: synonyms, corrected words (products.search)."""
+        if not hasattr(self, "_plan"):
+            self._plan = search_plan(self.search_query)
+        return self._plan
+
+    def searched(self, plan: SearchPlan):
+        """The filtered products searched with `plan`, sorted: also for trying other queries."""
+        if not hasattr(self, "_filtered"):
+            self._filtered = super().qs
+            del self._qs  # django-filter keeps its result there; ours is the searched one
+        return search(self._filtered, plan).order_by(*self.SORTS[self.sort])
 
     def _cleaned(self, name: str) -> str:
         self.is_valid()  # cleans the form; a field with a bad value is left out, the others apply
@@ -236,6 +307,61 @@ class CatalogueFilter(django_filters.FilterSet):
 
     def filter_stars(self, queryset, name, value):
         return queryset.filter(stars__gte=int(value))
+
+    def filter_region(self, queryset, name, value):
+        # Codes nest (36.04.09.2009 lies in 36.04): the product's own village code, no join.
+        return queryset.filter(village__code__startswith=f"{value.pk}.")
+
+    @property
+    def region_names(self) -> list[str]:
+        """The region selects of this deployment, widest first."""
+        return [name for name in ("provinsi", "kabupaten", "kecamatan") if name in self.filters]
+
+    def _cascade_regions(self) -> None:
+        """In a regency the kecamatan select lists the regency's kecamatan. Above it, the province and
+        regency selects join it, each listing the children of the choice above (read from the
+        narrowest choice made: a link with only ?kecamatan= shows its regency and province); a choice
+        outside the one above it is stale (the wider one was changed) and is dropped."""
+        area = settings.OVOP_AREA_CODE
+        if REGENCY_CODE.fullmatch(area):
+            del self.filters["provinsi"], self.filters["kabupaten"]
+            self.filters["kecamatan"].queryset = District.objects.in_service_area().order_by("name")
+            return
+        data = self.data.copy()
+        province = area if PROVINCE_CODE.fullmatch(area) else data.get("provinsi", "")
+        regency = data.get("kabupaten", "")
+        district = data.get("kecamatan", "")
+        if province and regency and not regency.startswith(f"{province}."):
+            regency = district = ""
+        if regency and district and not district.startswith(f"{regency}."):
+            district = ""
+        if province and district and not district.startswith(f"{province}."):
+            district = ""
+        if district and not regency:
+            regency = ".".join(district.split(".")[:2])
+        if regency and not province:
+            province = regency.split(".")[0]
+        for name, value in (("provinsi", province), ("kabupaten", regency), ("kecamatan", district)):
+            if value:
+                data[name] = value
+            else:
+                data.pop(name, None)
+        if PROVINCE_CODE.fullmatch(area):
+            del self.filters["provinsi"]
+            data.pop("provinsi", None)
+        else:
+            self.filters["provinsi"].queryset = Province.objects.order_by("name")
+        self.data = data
+        self.filters["kabupaten"].queryset = (
+            Regency.objects.filter(province_id=province).order_by("name")
+            if province
+            else Regency.objects.none()
+        )
+        self.filters["kecamatan"].queryset = (
+            District.objects.filter(regency_id=regency).order_by("name")
+            if regency
+            else District.objects.none()
+        )
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(is_flagship=(value == "unggulan"))

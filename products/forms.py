@@ -57,7 +57,7 @@ class ProductForm(Sections, ErrorsAlwaysShown, VersionedFormMixin, forms.ModelFo
             _("Harga dan kapasitas"),
             ("price_min", "price_max", "price_unit", "monthly_capacity", "capacity_unit"),
         ),
-        (_("Pasar"), ("market_reach", "markets")),
+        (_("Pasar"), ("market_reach",)),
         (_("Cerita dan bahan baku"), ("story", "raw_materials")),
     )
     price_min = RupiahField(label=_("Harga terendah (Rp)"), required=False)
@@ -78,7 +78,6 @@ class ProductForm(Sections, ErrorsAlwaysShown, VersionedFormMixin, forms.ModelFo
             "monthly_capacity",
             "capacity_unit",
             "market_reach",
-            "markets",
             "producers",
         ]
         field_classes = {"village": VillageChoiceField, "producers": KeyCheckingMultipleChoiceField}
@@ -132,7 +131,7 @@ class WrittenNumbersMixin:
 
 class ProducerForm(Sections, WrittenNumbersMixin, VersionedFormMixin, forms.ModelForm):
     sections = (
-        (_("Usaha"), ("business_name", "owner_name", "kind", "village", "address")),
+        (_("Usaha"), ("business_name", "owner_name", "kind", "village", "address", "profile")),
         (_("Kontak"), ("whatsapp", "contact_consent")),
         (_("Legalitas dan skala usaha"), ("nib", "workers", "year_started")),
         (_("Letak di peta"), ("latitude", "longitude")),
@@ -146,6 +145,7 @@ class ProducerForm(Sections, WrittenNumbersMixin, VersionedFormMixin, forms.Mode
             "kind",
             "village",
             "address",
+            "profile",
             "whatsapp",
             "contact_consent",
             "nib",
@@ -206,7 +206,7 @@ class NewProducerForm(ProducerForm):
 class LegalityDocumentForm(forms.ModelForm):
     class Meta:
         model = LegalityDocument
-        fields = ["kind", "number", "issued_on", "expires_on", "scan"]
+        fields = ["kind", "number", "issuer", "issued_on", "expires_on", "scan"]
         widgets = {"issued_on": DateInput(), "expires_on": DateInput()}
 
     def __init__(self, *args, holder: Product | Producer, **kwargs):

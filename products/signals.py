@@ -8,11 +8,11 @@ above products (reminders: the e-mail to the proposer) can act on it without pro
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from .models import Category, Producer, Product
-from .search import search_refresh
+from .models import Category, Producer, Product, SearchSynonym
+from .search import search_refresh, synonyms_forget
 
 # A proposal was approved or rejected (designation_approve, designation_reject, round_decide).
 # Arguments: designation_id (int), status (the new Designation.Status). Sent once the deciding
@@ -61,3 +61,12 @@ def _producer_saved(sender, instance: Producer, raw: bool = False, **kwargs) -> 
 def _category_saved(sender, instance: Category, raw: bool = False, **kwargs) -> None:
     if not raw:
         search_refresh(instance.products.all())
+
+
+@receiver(post_save, sender=SearchSynonym)
+@receiver(post_delete, sender=SearchSynonym)
+def _synonyms_changed(sender, instance: SearchSynonym, **kwargs) -> None:
+    # At once for this process's next read, and again on commit: a visitor searching between the write
+    # and the commit would have cached the old table again.
+    synonyms_forget()
+    transaction.on_commit(synonyms_forget, robust=True)

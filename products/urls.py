@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pickers, private_files, views, views_rounds
+from . import pickers, private_files, views, views_market, views_rounds
 
 app_name = "products"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("produk/<int:pk>/pulihkan/", views.product_restore, name="product_restore"),
     path("produk/<int:pk>/legalitas/", views.legality_add_to_product, name="legality_add_to_product"),
     path("produk/<int:pk>/penilaian/", views.assessment_create, name="assessment_create"),
+    # A product's variants, points of sale and markets, a producer's shop links (views_market).
+    path("produk/<int:pk>/varian/", views_market.variant_edit, name="variant_edit"),
+    path("produk/<int:pk>/pemasaran/", views_market.market_edit, name="market_edit"),
+    path("produsen/<int:pk>/toko/", views_market.shop_link_edit, name="shop_link_edit"),
     path("foto/<int:pk>/sampul/", views.photo_set_cover, name="photo_set_cover"),
     path("foto/<int:pk>/hapus/", views.photo_delete, name="photo_delete"),
     path("produsen/", views.producer_list, name="producer_list"),

@@ -3,6 +3,8 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -90,14 +92,35 @@ DELETED_COLUMNS = {"product": ["name"], "village": ["village_name"], "deleted": 
 @official_required
 def product_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    products = Product.objects.for_scope(scope).for_officials_list().order_by("name", "pk")
-    products, sorting = sort(request, products, PRODUCT_COLUMNS)
+    # Filtered and ordered lean (a country holds tens of thousands of products); the display columns
+    # (counts, legality flags, places) are read for the page's rows only (core.pagination).
+    products = Product.objects.for_scope(scope).annotate(
+        producer_count=_related_count(Product.producers.through, "product")
+    )
+    products, sorting = sort(request, products.order_by("name", "pk"), PRODUCT_COLUMNS)
     product_filter = ProductFilter(request.GET, queryset=products, scope=scope)
+    page_obj = paginate(
+        request, product_filter.qs, rows=lambda pks: Product.objects.for_officials_list().filter(pk__in=pks)
+    )
     return render(
         request,
         "products/product_list.html",
-        {"filter": product_filter, "page_obj": paginate(request, product_filter.qs), "sorting": sorting},
+        {"filter": product_filter, "page_obj": page_obj, "sorting": sorting},
     )
+
+
+def _related_count(through, column: str) -> Coalesce:
+    """How many rows of the many-to-many table `through` name the row (by `column`), as a correlated
+    subquery: ordering by it costs a count per row, while a GROUP BY over the whole list would cost
+    the list (and it is left out of the query when nothing orders by it)."""
+    counted = (
+        through.objects.filter(**{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @official_required
@@ -277,13 +300,21 @@ def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @official_required
 def producer_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    producers = Producer.objects.for_scope(scope).for_officials_list().order_by("business_name", "pk")
-    producers, sorting = sort(request, producers, PRODUCER_COLUMNS)
+    # As product_list: filtered and ordered lean, displayed for the page's rows only.
+    producers = Producer.objects.for_scope(scope).annotate(
+        product_count=_related_count(Product.producers.through, "producer")
+    )
+    producers, sorting = sort(request, producers.order_by("business_name", "pk"), PRODUCER_COLUMNS)
     producer_filter = ProducerFilter(request.GET, queryset=producers, scope=scope)
+    page_obj = paginate(
+        request,
+        producer_filter.qs,
+        rows=lambda pks: Producer.objects.for_officials_list().filter(pk__in=pks),
+    )
     return render(
         request,
         "products/producer_list.html",
-        {"filter": producer_filter, "page_obj": paginate(request, producer_filter.qs), "sorting": sorting},
+        {"filter": producer_filter, "page_obj": page_obj, "sorting": sorting},
     )
 
 

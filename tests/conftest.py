@@ -56,6 +56,8 @@ def regions(transactional_db):
         ("villages.migrations.0002_roles", "create_groups"),
         ("products.migrations.0002_seed_categories", "seed"),
         ("products.migrations.0004_seed_rubric", "seed"),
+        ("products.migrations.0016_market_variants_synonyms", "english_category_names"),
+        ("products.migrations.0016_market_variants_synonyms", "starter_synonyms"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)
     call_command("load_regions", "36.04", stdout=StringIO())

@@ -181,7 +181,6 @@ def product_data(**overrides) -> dict:
         "monthly_capacity": "500",
         "capacity_unit": "buah",
         "market_reach": "nasional",
-        "markets": "Jakarta",
     }
     return data | overrides
 

@@ -365,6 +365,9 @@ class OutcomeResource(SheetImportResource):
         "Omzet (Rp)": gettext_lazy("Wajib. Rupiah tanpa sen, misalnya Rp 2.500.000 atau 2500000."),
         "Tenaga kerja": gettext_lazy("Wajib. Bilangan bulat."),
         "Jumlah pasar/kota tujuan": gettext_lazy("Wajib. Bilangan bulat."),
+        "Toko daring aktif": gettext_lazy(
+            "Bilangan bulat: toko di marketplace atau e-Katalog yang aktif menjual produk ini. Kosong: 0."
+        ),
         "Dokumen legalitas baru": gettext_lazy("Bilangan bulat. Kosong: 0."),
     }
 
@@ -379,6 +382,9 @@ class OutcomeResource(SheetImportResource):
     workers = fields.Field(attribute="workers", column_name="Tenaga kerja", widget=WholeNumberWidget())
     markets_reached = fields.Field(
         attribute="markets_reached", column_name="Jumlah pasar/kota tujuan", widget=WholeNumberWidget()
+    )
+    online_shops = fields.Field(
+        attribute="online_shops", column_name="Toko daring aktif", widget=WholeNumberWidget(), default=0
     )
     new_legality_documents = fields.Field(
         attribute="new_legality_documents",
@@ -398,6 +404,7 @@ class OutcomeResource(SheetImportResource):
             "turnover",
             "workers",
             "markets_reached",
+            "online_shops",
             "new_legality_documents",
         )
 

@@ -59,13 +59,19 @@ STARTER_SYNONYMS = [
 ]
 
 
-def forward(apps, schema_editor):
+def english_category_names(apps, schema_editor):
     Category = apps.get_model("products", "Category")
     for slug, (name_en, description_en) in CATEGORY_NAMES_EN.items():
         Category.objects.filter(slug=slug, name_en="").update(name_en=name_en, description_en=description_en)
+
+
+def starter_synonyms(apps, schema_editor):
     SearchSynonym = apps.get_model("products", "SearchSynonym")
     for words, note in STARTER_SYNONYMS:
         SearchSynonym.objects.get_or_create(words=words, defaults={"note": note})
+
+
+def markets_to_areas(apps, schema_editor):
     Product = apps.get_model("products", "Product")
     MarketArea = apps.get_model("products", "MarketArea")
     areas = []
@@ -77,6 +83,12 @@ def forward(apps, schema_editor):
                 seen.add(name.lower())
                 areas.append(MarketArea(product_id=product_id, name=name, level="kota"))
     MarketArea.objects.bulk_create(areas, batch_size=1000, ignore_conflicts=True)
+
+
+def forward(apps, schema_editor):
+    english_category_names(apps, schema_editor)
+    starter_synonyms(apps, schema_editor)
+    markets_to_areas(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -34,6 +34,7 @@ from .legality import (  # isort: skip (after registry, which it builds on)
     expired_q,
     expiring_q,
     legality_upload_to,
+    with_producer_nibs,
 )
 from .designation import (  # isort: skip
     Designation,
@@ -133,4 +134,5 @@ __all__ = [
     "validate_decree_scan",
     "validate_nib",
     "validate_whatsapp",
+    "with_producer_nibs",
 ]

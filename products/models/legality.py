@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -74,6 +75,19 @@ CHECK_URLS = {
     "hki": "https://pdki-indonesia.dgip.go.id/",
     "sni": "https://akses-sni.bsn.go.id/",
 }
+
+
+def with_producer_nibs(producers, documents=()) -> list["LegalityDocument"]:
+    """The documents given, and each producer's NIB as a record of its own when no NIB document stands
+    for it (as Producer.legality_records, for several producers at once): a NIB is a public business
+    number (OSS) with no expiry."""
+    documents = list(documents)
+    nib_holders = {d.producer_id for d in documents if d.kind == LegalityDocument.Kind.NIB}
+    for producer in producers:
+        if producer.nib and producer.pk not in nib_holders:
+            nib = LegalityDocument(producer=producer, kind=LegalityDocument.Kind.NIB, number=producer.nib)
+            documents.insert(0, nib)
+    return documents
 
 
 def legality_upload_to(instance: "LegalityDocument", filename: str) -> str:
@@ -234,6 +248,11 @@ class LegalityDocument(models.Model):
     def check_url(self) -> str:
         """The issuer's public page where anyone can check a number of this kind ("" when none)."""
         return CHECK_URLS.get(self.kind, "")
+
+    @property
+    def check_site(self) -> str:
+        """The check page's host, as a link names it ("cekbpom.pom.go.id")."""
+        return urlsplit(self.check_url).hostname or ""
 
     def state(self, on: datetime.date | None = None) -> str:
         on = on or today()

@@ -396,12 +396,6 @@ class Product(models.Model):
     market_reach = models.CharField(
         _("jangkauan pasar"), max_length=12, choices=MarketReach.choices, default=MarketReach.VILLAGE
     )
-    markets = models.CharField(
-        _("pasar yang dicapai"),
-        max_length=255,
-        blank=True,
-        help_text=_("misalnya: Jakarta, Bandung, Palembang"),
-    )
     producers = models.ManyToManyField(
         Producer, related_name="products", blank=True, verbose_name=_("produsen")
     )

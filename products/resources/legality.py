@@ -15,6 +15,7 @@ from .keys import ProducerKeyWidget, ProductKeyWidget
 
 PRODUCT_COLUMN = "Produk (slug atau ID)"
 PRODUCER_COLUMN = "Produsen (NIB atau ID)"
+ISSUER_COLUMN = "Penerbit"
 
 HOLDER_NOTES = {
     PRODUCT_COLUMN: gettext_lazy(
@@ -46,6 +47,10 @@ class LegalityResource(SheetImportResource):
         "Nomor dokumen": gettext_lazy(
             "Wajib. Bersama pemilik dan jenisnya, mengenali dokumen yang sudah ada."
         ),
+        ISSUER_COLUMN: gettext_lazy(
+            "Boleh kosong: penerbit yang lazim untuk jenisnya (misalnya BPJPH untuk sertifikat halal). "
+            "File tanpa kolom ini tetap diterima; penerbit yang sudah tercatat tidak berubah."
+        ),
         "Tanggal terbit": gettext_lazy("Wajib. Misalnya 31/12/2024 atau 2024-12-31."),
         "Berlaku sampai": gettext_lazy(
             "Kosong bila tidak ada masa berlaku (sertifikat halal selalu kosong)."
@@ -60,17 +65,23 @@ class LegalityResource(SheetImportResource):
         attribute="kind", column_name="Jenis dokumen", widget=ChoiceWidget(LegalityDocument.Kind)
     )
     number = fields.Field(attribute="number", column_name="Nomor dokumen", widget=TextWidget(True))
+    issuer = fields.Field(attribute="issuer", column_name=ISSUER_COLUMN, widget=TextWidget())
     issued_on = fields.Field(attribute="issued_on", column_name="Tanggal terbit", widget=DateWidget())
     expires_on = fields.Field(attribute="expires_on", column_name="Berlaku sampai", widget=DateWidget())
 
     class Meta(SheetImportMeta):
         model = LegalityDocument
-        fields = ("product", "producer", "kind", "number", "issued_on", "expires_on")
+        fields = ("product", "producer", "kind", "number", "issuer", "issued_on", "expires_on")
 
     def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
         super().__init__(scope=scope, **kwargs)
         self.fields["product"].widget = ProductKeyWidget(scope)
         self.fields["producer"].widget = ProducerKeyWidget(scope)
+
+    def import_columns(self) -> list[str]:
+        # Templates downloaded before the issuer was recorded still import: without the column, a
+        # document keeps the issuer it has (import-export skips a field whose column is absent).
+        return [column for column in super().import_columns() if column != ISSUER_COLUMN]
 
     def before_import(self, dataset, **kwargs) -> None:
         """The products and producers the file names, and their documents, once for the whole file."""

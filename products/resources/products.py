@@ -5,6 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
@@ -21,7 +22,7 @@ from core.sheet_import import WRITE_BATCH, SheetImportMeta
 from villages.resources import VillageSheetResource
 from villages.roles import NO_SCOPE, Scope
 
-from ..models import Producer, Product
+from ..models import MarketArea, Producer, Product
 from ..search import search_refresh
 from ..validators import normalise_nib
 from .widgets import CategoryWidget
@@ -123,6 +124,32 @@ class ProducerListWidget(widgets.ManyToManyWidget):
         return f"{LIST_SEPARATOR} ".join(p.business_name for p in producers)
 
 
+MARKETS_COLUMN = "Pasar yang dicapai"
+MARKET_SEPARATOR = ","
+
+
+class MarketListWidget(widgets.Widget):
+    """The cities and regions a product reaches, separated by commas: each name once (whatever its
+    case), as a list; each name at most as long as MarketArea.name allows."""
+
+    def clean(self, value, row=None, **kwargs) -> list[str]:
+        names: dict[str, str] = {}
+        limit = MarketArea._meta.get_field("name").max_length
+        for raw in cell_text(value).split(MARKET_SEPARATOR):
+            name = " ".join(raw.split())
+            if len(name) > limit:
+                raise ValueError(
+                    _("Nama wilayah “%(name)s…” terlalu panjang (paling banyak %(limit)s huruf).")
+                    % {"name": name[:30], "limit": limit}
+                )
+            if name:
+                names.setdefault(name.casefold(), name)
+        return list(names.values())
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return f"{MARKET_SEPARATOR} ".join(value or [])
+
+
 class ProductResource(VillageSheetResource):
     """Products, matched by product name and village code (whatever the case and the spaces around);
     their producers are listed by NIB or business name, separated by ";".
@@ -153,6 +180,10 @@ class ProductResource(VillageSheetResource):
         "NIB produsen": gettext_lazy(
             "Keterangan saja. Saat impor hanya dipakai untuk membedakan produsen yang bernama sama."
         ),
+        MARKETS_COLUMN: gettext_lazy(
+            "Kota atau wilayah yang sudah dicapai, dipisah koma. Saat impor, daftar ini menggantikan "
+            "wilayah pemasaran produk (tahun mulai wilayah yang tetap ada tidak berubah); kosong: tidak ada."
+        ),
     }
 
     name = fields.Field(attribute="name", column_name="Nama produk", widget=TextWidget(True))
@@ -180,7 +211,10 @@ class ProductResource(VillageSheetResource):
         widget=ChoiceWidget(Product.MarketReach),
         default=Product.MarketReach.VILLAGE,
     )
-    markets = fields.Field(attribute="markets", column_name="Pasar yang dicapai", widget=TextWidget())
+    # Not a column of the product: the names of its market areas (MarketArea), written after the rows.
+    markets = fields.Field(
+        attribute="market_area_names", column_name=MARKETS_COLUMN, widget=MarketListWidget()
+    )
     producers = fields.Field(
         attribute="producers", column_name="Produsen", widget=ProducerListWidget(NO_SCOPE)
     )
@@ -211,11 +245,109 @@ class ProductResource(VillageSheetResource):
     def __init__(self, *, scope: Scope = NO_SCOPE, **kwargs):
         super().__init__(scope=scope, **kwargs)
         self.fields["producers"].widget = ProducerListWidget(scope)
+        self._market_rows: list[Product] = []
+        self._areas_by_product: dict[int, list[str]] = {}
+        self._areas_all_read = False
 
     def dehydrate_producer_nibs(self, product: Product) -> str:
         if product.pk is None:  # the template's example
             return ""
         return f"{LIST_SEPARATOR} ".join(p.nib for p in product.producers.all() if p.nib)
+
+    def dehydrate_markets(self, product: Product) -> str:
+        """The names of the product's market areas: those a row of the file being imported gives it,
+        else those it has (read once for the whole file or, on export, for the whole area)."""
+        names = getattr(product, "market_area_names", None)
+        if names is None:
+            names = self._market_area_names(product)
+        return f"{MARKET_SEPARATOR} ".join(names)
+
+    def _market_area_names(self, product: Product) -> list[str]:
+        if product.pk is None:  # a new product, or the template's example
+            return []
+        prefetched = getattr(product, "_prefetched_objects_cache", {}).get("market_areas")
+        if prefetched is not None:
+            return [area.name for area in prefetched]
+        if product.pk not in self._areas_by_product and not self._areas_all_read:
+            self._market_areas_read(product.pk)
+        return self._areas_by_product.get(product.pk, [])
+
+    def _market_areas_read(self, pk: int) -> None:
+        """The names of many products' market areas in one query, the first time one is needed: on
+        import, of every product the file may update (read by before_import); on export, whose chunks
+        of products the resource never sees, of every product of the official's area."""
+        areas = MarketArea.objects.order_by("level", "name", "pk")
+        if pk in self._objects:
+            areas = areas.filter(product_id__in=list(self._objects))
+            for product_id in self._objects:
+                self._areas_by_product.setdefault(product_id, [])
+        else:
+            areas = areas.filter(product__in=Product.objects.for_scope(self.scope).values("pk"))
+            self._areas_all_read = True
+        for product_id, name in areas.values_list("product_id", "name"):
+            self._areas_by_product.setdefault(product_id, []).append(name)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        """Unchanged also when the row lists the same market areas in another order or case."""
+        names = getattr(instance, "market_area_names", None)
+        if names is not None and original is not None:
+            before = self._market_area_names(original)
+            if {n.casefold() for n in names} != {n.casefold() for n in before}:
+                return False
+            original.market_area_names = names
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        super().save_instance(instance, is_create, row, **kwargs)
+        if not kwargs.get("dry_run") and getattr(instance, "market_area_names", None) is not None:
+            self._market_rows.append(instance)
+
+    def write_all(self) -> None:
+        super().write_all()
+        self._write_market_areas(self._market_rows)
+
+    def _write_market_areas(self, products: list[Product]) -> None:
+        """Each listed product's market areas become the names its row gives: the names that stay keep
+        their row (and since when), the others are removed, the new ones added (at city level); with
+        their history records, in a few queries for the whole file."""
+        if not products:
+            return
+        current: dict[int, dict[str, MarketArea]] = {}
+        for area in MarketArea.objects.filter(product__in=[p.pk for p in products]).order_by("pk"):
+            current.setdefault(area.product_id, {})[area.name.casefold()] = area
+        removed: list[MarketArea] = []
+        added: list[MarketArea] = []
+        for product in products:
+            kept = current.get(product.pk, {})
+            wanted = {name.casefold(): name for name in product.market_area_names}
+            removed += [area for key, area in kept.items() if key not in wanted]
+            added += [
+                MarketArea(product_id=product.pk, name=name)
+                for key, name in wanted.items()
+                if key not in kept
+            ]
+        history = MarketArea.history
+        user = getattr(self, "user", None)
+        if removed:
+            # simple-history writes deletions only one by one (post_delete): the records made here.
+            now = timezone.now()
+            history.model.objects.bulk_create(
+                [
+                    history.model(
+                        history_date=now,
+                        history_user=user,
+                        history_type="-",
+                        history_change_reason="",
+                        **{field.attname: getattr(area, field.attname) for field in MarketArea._meta.fields},
+                    )
+                    for area in removed
+                ],
+                batch_size=WRITE_BATCH,
+            )
+            MarketArea.objects.filter(pk__in=[area.pk for area in removed]).delete()
+        if added:
+            created = MarketArea.objects.bulk_create(added, batch_size=WRITE_BATCH)
+            history.bulk_history_create(created, batch_size=WRITE_BATCH, default_user=user)
 
     def before_import(self, dataset, **kwargs) -> None:
         """Find, in one query for the whole file, the products its rows may name."""

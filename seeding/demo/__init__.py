@@ -16,6 +16,7 @@ from .accounts import DEFAULT_DEMO_PASSWORD, demo_accounts_create, demo_password
 from .assistance import demo_assistance_create
 from .designations import demo_designations_create
 from .identity import demo_identity_create
+from .market import demo_market_create
 from .programme_work import demo_programme_work_create
 from .registry import demo_photo, demo_registry_create
 
@@ -35,6 +36,7 @@ def demo_all_create(*, password: str, today: datetime.date) -> dict:
         "accounts": accounts,
         "identity": demo_identity_create(),
         "products": demo_registry_create(today=today),
+        "market": demo_market_create(),
         "designations": demo_designations_create(today=today),
         "programmes": demo_assistance_create(today=today),
         "explorations": demo_programme_work_create(today=today),

@@ -8,7 +8,7 @@ from itertools import accumulate
 
 from django.utils.text import slugify
 
-from products.models import Designation, Producer, Product
+from products.models import Designation, MarketArea, Producer, Product
 from products.search import search_document
 from villages.models import District, Village
 
@@ -60,6 +60,7 @@ def products_create(plan: Plan) -> dict[str, int]:
     Link = Product.producers.through
     producers, products = Writer(Producer, auto=False), Writer(Product, auto=False)
     links = Writer(Link, auto=False)
+    areas = Writer(MarketArea, auto=False)  # the cities and regions each product reaches
     unsearchable: list[tuple[Product, list[Producer]]] = []  # products waiting for their search_text
 
     def flush() -> None:
@@ -69,10 +70,11 @@ def products_create(plan: Plan) -> dict[str, int]:
         unsearchable.clear()
         products.flush()
         links.flush()
+        areas.flush()
 
     districts: dict[str, District] = {}
     kind_weights: dict[str, list[float]] = {}
-    producer_id = link_id = 0
+    producer_id = link_id = area_id = 0
     for village in plan.villages:
         draw = rng.random()
         if draw >= FLAGSHIP_SHARE + PROPOSED_SHARE + LISTED_SHARE:
@@ -118,6 +120,9 @@ def products_create(plan: Plan) -> dict[str, int]:
             row = _product(plan, rng, product, place)
             unsearchable.append((row, linked))
             products.add(row)
+            for name in row.market_area_names:
+                area_id += 1
+                areas.add(MarketArea(id=area_id, product_id=product.id, name=name))
             for producer in linked:
                 link_id += 1
                 links.add(Link(id=link_id, product_id=product.id, producer_id=producer.pk))
@@ -130,6 +135,7 @@ def products_create(plan: Plan) -> dict[str, int]:
         "products": products.written,
         "producers": producers.written,
         "product-producer links": links.written,
+        "market areas": areas.written,
     }
 
 
@@ -213,7 +219,8 @@ def _product(plan: Plan, rng, planned: PlannedProduct, place: Village) -> Produc
         f"{planned.name} dibuat oleh {planned.producer_count} pelaku UMKM di {village.kind} "
         f"{village.name}, Kecamatan {village.district_name}. " + " ".join(rng.sample(STORY_LINES, 2))
     )
-    return Product(
+    markets = rng.sample(MARKETS_BY_REACH[reach], 2)
+    row = Product(
         id=planned.id,
         name=planned.name,
         # Unique without a query: one product of a kind per village.
@@ -228,12 +235,13 @@ def _product(plan: Plan, rng, planned: PlannedProduct, place: Village) -> Produc
         monthly_capacity=planned.capacity,
         capacity_unit=kind.unit,
         market_reach=reach,
-        markets=", ".join(rng.sample(MARKETS_BY_REACH[reach], 2)),
         status=Product.Status.PUBLISHED if rng.random() < published else Product.Status.DRAFT,
         is_demo=True,
         created_at=planned.created,
         updated_at=planned.created + datetime.timedelta(days=rng.randint(0, 90)),
     )
+    row.market_area_names = markets  # written by products_create, after the products
+    return row
 
 
 def _search_text_fill(rows: list[tuple[Product, list[Producer]]]) -> None:

@@ -350,9 +350,8 @@ def test_counting_a_kecamatan_takes_the_same_queries_however_many_flagships(
 ):
     grow_flagships(flagships)
     villages = Village.objects.filter(district_id=CIRUAS)
-    with django_assert_num_queries(5):
-        # 1 the flagships with their latest assessment and open flag, 2 their expired documents,
-        # 3 those overdue a mentoring visit, 4 their recent outcome figures, 5 villages per situation
+    with django_assert_num_queries(1):
+        # 1 villages per situation, the flagships' signs of needing help in SQL (needy_flagships)
         counts = AreaSituations(villages, ON).counts()
     assert counts["total"]["needs_help"] == flagships
 
@@ -363,8 +362,10 @@ def test_describing_a_page_of_villages_takes_the_same_queries_however_many(
 ):
     grow_flagships(flagships)
     area = AreaSituations(Village.objects.filter(district_id=CIRUAS), ON)
-    with django_assert_num_queries(3):
-        # 1 the page of villages with what they show, 2 the help per situation, 3 what they received
+    with django_assert_num_queries(7):
+        # 1 the page of villages with what they show, 2-5 the page's flagships with their latest
+        # assessment and open flag, their expired documents, those overdue a mentoring visit, their
+        # recent outcome figures (flagship_help_signals), 6 the help per situation, 7 what they received
         villages = area.describe(
             for_situation_list(Village.objects.filter(district_id=CIRUAS)).order_by("code")
         )
@@ -379,19 +380,20 @@ def test_a_new_flagships_first_visit_is_due_the_mentoring_period_after_its_desig
     assert situation() == (Situation.NEEDS_HELP, ["Belum pernah dikunjungi pendamping sejak ditetapkan"])
 
 
-def test_one_villages_situation_takes_three_queries_and_six_for_a_flagship(
+def test_one_villages_situation_takes_two_queries_and_six_for_a_flagship(
     officer_a, django_assert_num_queries
 ):
     village = Village.objects.get(code=BUMIJAYA)
-    with django_assert_num_queries(3):
-        # 1 the flagships (none), 2 the village with what it shows and its open flag, 3 the help its
-        # situation calls for with when each kind was last delivered
+    with django_assert_num_queries(2):
+        # 1 the village with what it shows and its open flag (no flagship: no signals to read), 2 the
+        # help its situation calls for with when each kind was last delivered
         village_situation(village, ON)
     healthy_flagship()
     help_flag_raise(village=village, reason="Perajin sakit", raised_by=officer_a)
     with django_assert_num_queries(6):
-        # 1 the flagship with its latest assessment and open flag, 2 its expired documents, 3 whether it
-        # is overdue a visit, 4 its recent outcome figures, 5 the village, 6 the help with last deliveries
+        # 1 the village, 2 the flagship with its latest assessment and open flag, 3 its expired
+        # documents, 4 whether it is overdue a visit, 5 its recent outcome figures, 6 the help with last
+        # deliveries
         described = village_situation(village, ON)
     assert described.open_flag_reason == "Perajin sakit"
     assert described.open_flag_raised_by == officer_a.username

@@ -223,11 +223,12 @@ def test_the_public_page_with_a_story_runs_a_fixed_number_of_queries(
     for quarter in (1, 2, 3):
         OutcomeRecordFactory(product=flagship, quarter=quarter)
     ProductFactory(name="Celengan")  # another product of the village
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         # 1 the product with place, category, flagship and stars, 2 its photos, 3 its producers,
         # 4 valid documents of product and producers, 5 the assistance summary, 6 the published story,
         # 7 its chosen deliveries with their programmes, 8 the product's outcome records,
-        # 9 other products of the village, 10 their covers, 11 the served regency
+        # 9 other products of the village, 10 their covers, 11 the served regency,
+        # 12 variants, 13 consenting producers' shop links, 14 points of sale, 15 markets reached
         client.get(flagship.get_public_url())
 
 

@@ -95,17 +95,17 @@ def test_the_qr_code_is_an_svg_image_shown_on_the_page(page, live, gerabah):
     assert "<svg" in response.text()
 
 
-def test_the_product_page_in_english_keeps_the_address_and_translates_the_page(page, live, gerabah):
+def test_the_product_page_in_english_has_its_own_address_and_translates_the_page(page, live, gerabah):
     page.goto(gerabah.path)
     expect(page.locator("html")).to_have_attribute("lang", "id")
 
     page.locator("a[hreflang=en]").click()
 
-    expect(page).to_have_url(live + gerabah.path)
+    expect(page).to_have_url(live + "/en" + gerabah.path)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Gerabah Bumijaya")
     expect(page.get_by_role("img", name="4 out of 5 stars")).to_be_visible()
     expect(page.locator(".badge-legality")).to_contain_text("Halal certificate")
     expect(page.locator("nav[aria-label=breadcrumb]")).to_contain_text("Home")
     message = parse_qs(urlsplit(page.locator("a.btn-whatsapp").get_attribute("href")).query)["text"][0]
-    assert message.endswith(live + gerabah.path)
+    assert message.endswith(live + "/en" + gerabah.path)

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 
 INDONESIAN = {
     "lang": "id",
+    "prefix": "",  # the addresses printed and linked until now
     "search": "Cari produk, desa atau produsen",
     "found": {1: "1 produk ditemukan", 2: "2 produk ditemukan"},
     "stars": "4 dari 5 bintang",
@@ -29,6 +30,7 @@ INDONESIAN = {
 }
 ENGLISH = {
     "lang": "en",
+    "prefix": "/en",  # the English pages' addresses
     "search": "Search for a product, village or producer",
     "found": {1: "1 product found", 2: "2 products found"},
     "stars": "4 out of 5 stars",
@@ -40,7 +42,7 @@ ENGLISH = {
 
 def search_and_filter_to_ciruas(page, words):
     """From the home page: search "gerabah", narrow the results to Kecamatan Ciruas, open the flagship."""
-    page.goto("/")
+    page.goto(words["prefix"] + "/")
     expect(page.locator("html")).to_have_attribute("lang", words["lang"])
     assert horizontal_overflow(page) <= 0
     search = page.get_by_label(words["search"])
@@ -65,7 +67,7 @@ def search_and_filter_to_ciruas(page, words):
 
 
 def check_flagship_page(page, live, gerabah, words):
-    expect(page).to_have_url(live + gerabah.path)
+    expect(page).to_have_url(live + words["prefix"] + gerabah.path)
     expect(page.locator("html")).to_have_attribute("lang", words["lang"])
     expect(page.locator("h1")).to_have_count(1)
     expect(page.locator("h1")).to_have_text("Gerabah Bumijaya")
@@ -91,7 +93,7 @@ def check_flagship_page(page, live, gerabah, words):
     message = parse_qs(link.query)["text"][0]
     assert message.startswith(words["greeting"])
     assert "Gerabah Bumijaya (" in message  # the product, then its village
-    assert message.endswith(live + gerabah.path)
+    assert message.endswith(live + words["prefix"] + gerabah.path)
     assert PRIVATE_NUMBER.removeprefix("+62") not in page.content()
 
 

@@ -191,11 +191,12 @@ def test_the_needs_help_list_takes_the_same_queries_however_many_villages(
     client.force_login(officer_a)
     client.get(URL)  # warm the per-process caches (content types, translations)
     with django_assert_num_queries(15):
-        # 1 session, 2 user, 3 groups, 4 the officer's kecamatan, 5 the flagships with their latest
-        # assessment and open flag, 6 their expired documents, 7 those overdue a mentoring visit,
-        # 8 their recent outcome figures, 9 villages per situation and kecamatan, 10 how many villages
-        # the list holds, 11 the page of villages, 12 the help per situation, 13 what the page's
-        # villages received, 14 the regency (the page header), 15 the kecamatan filter's choices
+        # 1 session, 2 user, 3 groups, 4 the officer's kecamatan, 5 villages per situation and
+        # kecamatan (the flagships' signs of needing help in SQL), 6 how many villages the list holds,
+        # 7 the page of villages, 8-11 the page's flagships with their latest assessment and open flag,
+        # their expired documents, those overdue a mentoring visit, their recent outcome figures,
+        # 12 the help per situation, 13 what the page's villages received, 14 the regency (the page
+        # header), 15 the kecamatan filter's choices
         # (at most 201 of them: core.widgets.SearchSelect)
         response = client.get(URL, {"situasi": "needs_help"})
     assert len(response.context["page_obj"].object_list) == (villages + 1) // 2

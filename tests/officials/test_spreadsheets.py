@@ -475,7 +475,9 @@ def rows_of_everything(n: int, dinas) -> None:
 # decides whether it runs in the background: officials.spreadsheets.background_export_rows), then:
 EXPORT_QUERIES = {
     "registri": 1,  # the villages with status, flagship, stars, counts and legality (subqueries)
-    "produk": 2,  # the products with village, kecamatan and category; their producers (per 500 products)
+    # the products with village, kecamatan and category; their producers (per 500 products); the names
+    # of the market areas of every product of the area (once)
+    "produk": 3,
     "produsen": 1,  # the producers with village and kecamatan
     "bantuan": 1,  # the deliveries with programme, village, kecamatan, product and producer
 }

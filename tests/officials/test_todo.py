@@ -222,9 +222,9 @@ def test_the_list_asks_a_fixed_number_of_queries(area, officer_a_client, django_
         # 7. documents of the area's products expired or expiring, with the product and its village
         # 8. documents of the area's producers expired or expiring, with the producer and its village
         # 9. products due an assessment, with their village and category
-        # 10.-13. the area's flagships and their needs-help signals (assistance.situations: the
-        #     flagships with assessment and open flag, expired documents, visits due, outcomes)
-        # 14. the villages needing help, with their kecamatan
+        # 10. the villages needing help, with their kecamatan (the signals in SQL)
+        # 11.-14. the shown villages' flagships and their needs-help signals (assistance.situations:
+        #     the flagships with assessment and open flag, expired documents, visits due, outcomes)
         # 15. the regency's name for the page header
         response = officer_a_client.get(TODO)
     assert len(response.context["follow_ups"]) == 6

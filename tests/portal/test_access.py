@@ -84,6 +84,13 @@ def _job(w: dict) -> dict:
     return {"pk": job.pk}
 
 
+def _public_producer(w: dict) -> dict:
+    """The world's producer, consenting to publication: the maker of a public product, it has a page."""
+    w["producer"].contact_consent = True
+    w["producer"].save()
+    return {"slug": w["producer"].public_slug}
+
+
 EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     # public
     "catalogue:home": (PUBLIC, None),
@@ -96,11 +103,25 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "catalogue:label": (PUBLIC, lambda w: {"slug": w["product"].slug}),
     "catalogue:qr": (PUBLIC, lambda w: {"slug": w["product"].slug, "kind": "svg"}),
     "catalogue:category": (PUBLIC, lambda w: {"slug": "kerajinan"}),
+    "catalogue:producer": (PUBLIC, _public_producer),
     "catalogue:map": (PUBLIC, None),
+    # without a bbox the map's points answer 400 (a JSON error) to everyone; POST is refused
+    "catalogue:map_points": (("400 400 400 400 400", "405 405 405 405 405"), None),
     "catalogue:choose_language": (("302 302 302 302 302", "405 405 405 405 405"), lambda w: {"code": "en"}),
     "catalogue:robots": (PUBLIC, None),
     "regency:about": (PUBLIC, None),
     "regency:privacy": (PUBLIC, None),
+    # open data: the page, the read-only API, its schema and the CSV downloads (GET only)
+    "opendata:index": (PUBLIC, None),
+    "opendata:api_root": (PUBLIC, None),
+    "opendata:villages": (PUBLIC, None),
+    "opendata:products": (PUBLIC, None),
+    "opendata:producers": (PUBLIC, None),
+    "opendata:designations": (PUBLIC, None),
+    "opendata:assistance": (PUBLIC, None),
+    "opendata:csv": (PUBLIC, lambda w: {"name": "products"}),
+    "opendata:schema_json": (PUBLIC, None),
+    "opendata:schema_yaml": (PUBLIC, None),
     "health": (PUBLIC, None),
     "ready": (PUBLIC, None),
     "sitemap-index": (PUBLIC_ANY, None),
@@ -151,12 +172,15 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
     "products:photo_delete": (AREA_A_ACTION, lambda w: {"pk": w["photo"].pk}),
     "products:legality_add_to_product": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "products:assessment_create": (AREA_A, lambda w: {"pk": w["product"].pk}),
+    "products:variant_edit": (AREA_A, lambda w: {"pk": w["product"].pk}),
+    "products:market_edit": (AREA_A, lambda w: {"pk": w["product"].pk}),
     "products:producer_list": (OFFICIAL, None),
     "products:producer_create": (OFFICIAL, None),
     "officials:producer_detail": (AREA_A, lambda w: {"pk": w["producer"].pk}),
     "products:producer_update": (AREA_A, lambda w: {"pk": w["producer"].pk}),
     "products:producer_delete": (AREA_A_DELETE, lambda w: {"pk": w["spare_producer"].pk}),
     "products:legality_add_to_producer": (AREA_A, lambda w: {"pk": w["producer"].pk}),
+    "products:shop_link_edit": (AREA_A, lambda w: {"pk": w["producer"].pk}),
     "products:legality_update": (AREA_A, lambda w: {"pk": w["document"].pk}),
     "products:legality_delete": (AREA_A_DELETE, lambda w: {"pk": w["document"].pk}),
     # a private scan: read only, and only by the officials of its holder's area

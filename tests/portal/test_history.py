@@ -38,7 +38,6 @@ def product_form(**overrides) -> dict:
         "monthly_capacity": "500",
         "capacity_unit": "buah",
         "market_reach": "nasional",
-        "markets": "Jakarta",
     }
     data.update(overrides)
     return data
@@ -243,13 +242,14 @@ def test_the_product_pages_history_costs_the_same_queries_whatever_the_number_of
         product.save()
     LegalityDocumentFactory(product=product)
     approve(propose(product, dinas), dinas)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(21):
         # 1 session, 2 user, 3 groups (scope), 4 the product, 5 its own change history, 6 its legality
         # documents' change history, 7 its designations' change history (each one query, with who made
         # the change and the objects it names), 8 the producers recorded with the product's changes (none
         # here: no producer names to fetch), 9 deliveries to the product, 10 its outcomes, 11 the served
-        # regency (header), 12 producers, 13 legality documents, 14 assessments, 15 visits,
-        # 16 designations, 17 photos (no assessments or visits: no scores or visit photos to prefetch)
+        # regency (header), 12 markets reached, 13 producers, 14 legality documents, 15 variants,
+        # 16 points of sale, 17 shop links, 18 assessments, 19 visits, 20 designations, 21 photos (no
+        # assessments or visits: no scores or visit photos to prefetch)
         response = dinas_client.get(product.get_absolute_url())
     assert len(response.context["change_history"].entries) == changes + 3
 

@@ -310,7 +310,8 @@ def test_pages_that_read_query_parameters_are_told_apart():
     from officials import views
     from products import views as product_views
 
-    assert reads_query_parameters(views_catalogue.catalogue)  # through _catalogue, its filter set and paginate
+    # the catalogue through _catalogue, its filter set and paginate
+    assert reads_query_parameters(views_catalogue.catalogue)
     assert reads_query_parameters(product_views.product_create)  # ?village= preselects the village
     assert reads_query_parameters(public.choose_language)
     assert not reads_query_parameters(views_products.product_page)

@@ -15,6 +15,7 @@ from django.db import connection, connections
 from django.test import RequestFactory
 from django.urls import reverse
 
+from catalogue.coverage import FLAGSHIP, PRODUCTS
 from core.errors import Refused
 from products import services
 from products.models import Designation, Product, VillageStatus
@@ -315,9 +316,11 @@ def test_public_pages_still_show_a_flagship_in_its_own_village(client, flagship)
     map_page = client.get(reverse("catalogue:map"))
 
     assert home.context["flagship_count"] == 1
-    assert {d.code: d.flagship_count for d in home.context["districts"] if d.flagship_count} == {CIRUAS: 1}
+    rows = home.context["coverage_map"].rows
+    assert {row.code: row.counts[FLAGSHIP] for row in rows if row.counts[FLAGSHIP]} == {CIRUAS: 1}
     assert village_page.context["flagship"] == flagship
-    assert [d.product for d in map_page.context["places"]] == [flagship]
+    flagships_on_map = [v for v in map_page.context["places"] if v.public_situation == FLAGSHIP]
+    assert [(v.code, v.flagship_slug) for v in flagships_on_map] == [(BUMIJAYA, flagship.slug)]
 
 
 @pytest.mark.django_db
@@ -335,12 +338,13 @@ def test_public_pages_never_show_a_moved_flagship_as_the_other_villages_flagship
 
     assert home.context["flagship_count"] == 0
     assert list(home.context["featured"]) == []
-    assert all(d.flagship_count == 0 for d in home.context["districts"])
+    assert all(row.counts[FLAGSHIP] == 0 for row in home.context["coverage_map"].rows)
     assert target_page.context["flagship"] is None
     assert old_page.context["flagship"] is None
     assert all(not v.flagship_name for v in district.context["page_obj"])
     assert district.context["flagship_count"] == 0
-    assert map_page.context["places"] == []
+    # the moved product is one of its new village's products there, and nobody's flagship
+    assert [(v.code, v.public_situation) for v in map_page.context["places"]] == [(target.code, PRODUCTS)]
     assert "Gerabah Bumijaya" not in map_page.content.decode()
     assert list(catalogue.context["page_obj"]) == []
     assert product_page.context["product"].is_flagship is False

@@ -363,8 +363,8 @@ def test_product_list_query_count_is_fixed(dinas_client, django_assert_num_queri
         product.producers.add(ProducerFactory(), ProducerFactory())
     with django_assert_num_queries(9):
         # 1 session, 2 user, 3 user's groups (scope), 4 kecamatan choices, 5 village choices,
-        # 6 category choices, 7 paginator count, 8 the page of products with village, kecamatan,
-        # category, producer count and legality flags, 9 the served regency (header)
+        # 6 category choices, 7 the page's keys with the total (core.pagination), 8 those products
+        # with village, kecamatan, category, producer count and legality flags, 9 the served regency
         response = dinas_client.get(reverse("products:product_list"))
     assert len(response.context["page_obj"]) == 4
 
@@ -373,8 +373,8 @@ def test_producer_list_query_count_is_fixed(dinas_client, django_assert_num_quer
     for _ in range(4):
         ProductFactory().producers.add(ProducerFactory())
     with django_assert_num_queries(7):
-        # 1 session, 2 user, 3 groups, 4 kecamatan choices, 5 paginator count,
-        # 6 the producers with village, kecamatan and product count, 7 the served regency
+        # 1 session, 2 user, 3 groups, 4 kecamatan choices, 5 the page's keys with the total
+        # (core.pagination), 6 those producers with village, kecamatan and product count, 7 the regency
         response = dinas_client.get(reverse("products:producer_list"))
     assert len(response.context["page_obj"]) == 4
 
@@ -382,12 +382,12 @@ def test_producer_list_query_count_is_fixed(dinas_client, django_assert_num_quer
 def test_village_registry_query_count_is_fixed(officer_a_client, django_assert_num_queries, legality_mix):
     for product in Product.objects.filter(village_id=BUMIJAYA):
         product.producers.add(ProducerFactory())
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         # 1 session, 2 user, 3 groups, 4 officer areas, 5 the village, 6 its designations with their
-        # products and people, 7 its designations' change history (core.history), 8 its situation's
-        # flagship (none here: a flagship village reads 3 more, for its needs-help signals), 9 the
-        # village with its situation and open flag, 10 the help its situation calls for, 11 the
-        # served regency (header), 12 products with category, 13 their legality documents, 14 their
-        # producers, 15 the village's producers, 16 their legality documents, 17 deliveries to the
-        # village with programme and product, 18 its potential explorations
+        # products and people, 7 its designations' change history (core.history), 8 the village with
+        # its situation, flagship and open flag (a flagship village reads 4 more, for its needs-help
+        # signals), 9 the help its situation calls for, 10 the served regency (header), 11 products
+        # with category, 12 their legality documents, 13 their producers, 14 the village's producers,
+        # 15 their legality documents, 16 deliveries to the village with programme and product, 17 its
+        # potential explorations
         officer_a_client.get(reverse("officials:village_registry", args=[BUMIJAYA]))
