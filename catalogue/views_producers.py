@@ -22,12 +22,6 @@ def public_producers():
     )
 
 
-def valid_legality(producers: list[Producer], documents=()) -> list[LegalityDocument]:
-    """The valid documents given (a product's own, or the producers' prefetched valid
-    `legality_documents`), with each producer's NIB as a record (products.models.with_producer_nibs)."""
-    return with_producer_nibs(producers, documents)
-
-
 def _producer_from_slug(slug: str) -> Producer:
     """The producer the address names by its id (the name part may be stale), or 404 when it has no
     public page. A stale address of a producer without a page is a 404 too, never a redirect that
@@ -107,7 +101,7 @@ def producer_page(request: HttpRequest, slug: str) -> HttpResponse:
         "village": producer.village,
         "products": products,
         "shops": shops,
-        "documents": valid_legality([producer], producer.legality_documents.all()),
+        "documents": with_producer_nibs([producer], producer.legality_documents.all()),
         "whatsapp": whatsapp,
         "page_url": url,
         "json_ld": producer_json_ld(producer, url, shops),

@@ -203,13 +203,9 @@ class Producer(models.Model):
         """The producer's legality, as every page shows it: its documents, and its NIB as a record of
         its own when no NIB document (with a date or scan) stands for it. Reads the prefetched
         `legality_documents` when there is one."""
-        from .legality import LegalityDocument
+        from .legality import with_producer_nibs
 
-        documents = list(self.legality_documents.all())
-        if self.nib and not any(d.kind == LegalityDocument.Kind.NIB for d in documents):
-            nib = LegalityDocument(producer=self, kind=LegalityDocument.Kind.NIB, number=self.nib)
-            documents.insert(0, nib)
-        return documents
+        return with_producer_nibs([self], self.legality_documents.all())
 
     def clean(self) -> None:
         super().clean()
