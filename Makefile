@@ -64,4 +64,4 @@ bench: install
 ## Where each page's time goes, rendered afresh (SQL / templates / other), regency and national deployments;
 ## e.g. make profile PROFILE_ARGS='--runs 10 --pages home,map' or PROFILE_ARGS='--cprofile map'.
 profile: install
-	$(BIN)/python bench/profile.py $(PROFILE_ARGS)
+	$(BIN)/python bench/profile_pages.py $(PROFILE_ARGS)

@@ -52,13 +52,20 @@ def flagships_without_recent_visit(
     )
 
 
-def follow_ups_due(visits: models.QuerySet, by: datetime.date):
-    """Open agreed next actions due on or before `by` (overdue ones first), with what the to-do list
-    shows of each: the product's or producer's village and the officer."""
-    return (
-        visits.actions_due_by(by)
+def follow_ups_due(visits: models.QuerySet, by: datetime.date, limit: int) -> list[MentoringVisit]:
+    """The first `limit` open agreed next actions due on or before `by` (overdue ones first), with what
+    the to-do list shows of each: the product's or producer's village and the officer. Two queries:
+    the rows are chosen first, then only they are joined. Joined before choosing (even with the
+    choice as a subquery), the planner, which cannot tell how few follow-ups an area has open, read
+    every product and producer of the country: 0.2 s for a regency served from national data."""
+    order = ("next_action_due", "pk")
+    chosen = list(visits.actions_due_by(by).order_by(*order).values_list("pk", flat=True)[:limit])
+    if not chosen:
+        return []
+    return list(
+        MentoringVisit.objects.filter(pk__in=chosen)
         .select_related("product__village__district", "producer__village__district", "officer")
-        .order_by("next_action_due", "pk")
+        .order_by(*order)
     )
 
 

@@ -3,7 +3,7 @@ has products, none), counted per kecamatan, and drawn as points on a plain SVG (
 
 The public situations are a public reading of assistance.situations: a flagship counts only as the
 public sees it (an approved designation of a published product still in the village, as
-catalogue.views.public_flagships), a proposal is only "proposed" (never its product or officer), and
+catalogue.showcase.public_flagships), a proposal is only "proposed" (never its product or officer), and
 "has products" counts published products only. A village is in the first situation that holds.
 
 At a regency every village is a point (a regency has at most a few hundred). Larger areas (a
@@ -16,18 +16,16 @@ import math
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from products.models import Designation, Product
-from villages.models import Village, summary_level
+from officials import summary
+from officials.models import SummaryState
+from products.selectors import PUBLIC_SITUATIONS, public_situation
+from villages.models import Province, Regency, Village, summary_level
 from villages.roles import Scope
 
-FLAGSHIP = "flagship"
-PROPOSED = "proposed"
-PRODUCTS = "products"
-NONE = "none"
+FLAGSHIP, PROPOSED, PRODUCTS, NONE = PUBLIC_SITUATIONS
 SITUATIONS = (FLAGSHIP, PROPOSED, PRODUCTS, NONE)
 LABELS = {
     FLAGSHIP: _("Produk unggulan"),
@@ -51,31 +49,11 @@ AREA_LOOKUPS = {
     "province": ("district__regency__province_id", "district__regency__province__name"),
 }
 
+LEVEL_MODELS = {"regency": Regency, "province": Province}
+
 WIDTH = 800.0  # the drawing's width in SVG units; its height follows the area's shape
 MAX_HEIGHT = 900.0
 PADDING = 24.0
-
-
-def public_situation() -> models.Case:
-    """The village's public situation, in the village query itself (three EXISTS)."""
-    ref = OuterRef("pk")
-    flagship = Designation.objects.filter(
-        village=ref,
-        product__village=ref,
-        status=Designation.Status.APPROVED,
-        product__status=Product.Status.PUBLISHED,
-    )
-    proposed = Designation.objects.filter(
-        village=ref, product__village=ref, status=Designation.Status.PROPOSED
-    )
-    products = Product.objects.published().filter(village=ref)
-    return models.Case(
-        models.When(Exists(flagship), then=models.Value(FLAGSHIP)),
-        models.When(Exists(proposed), then=models.Value(PROPOSED)),
-        models.When(Exists(products), then=models.Value(PRODUCTS)),
-        default=models.Value(NONE),
-        output_field=models.CharField(),
-    )
 
 
 def area_level() -> str:
@@ -224,13 +202,34 @@ def _band(coverage: float) -> str:
     return "low" if coverage > 0 else "zero"
 
 
-def area_coverage(villages: models.QuerySet | None = None) -> Coverage:
-    """The coverage of the served area (or of `villages`), in one query."""
-    villages = Village.objects.in_service_area() if villages is None else villages
+def area_coverage(villages: models.QuerySet | None = None, state: SummaryState | None = None) -> Coverage:
+    """The coverage of the served area (or of `villages`), in one query. A province or the whole
+    country is summed from the village summaries counted ahead (officials.summary), not from every
+    village's designations and products; `state`: theirs, when the caller has read it already."""
     level = area_level()
     if level == "district":
-        return _village_coverage(villages)
-    return _grouped_coverage(villages, level)
+        return _village_coverage(Village.objects.in_service_area() if villages is None else villages)
+    if villages is None:
+        if state is None:
+            summary.current_state()  # counted first when there are none yet, or of another day
+        return _grouped_coverage(summary.public_area_counts(level), level)
+    return _grouped_coverage(_counted_by_area(villages, level), level)
+
+
+def _counted_by_area(villages: models.QuerySet, level: str) -> list[dict]:
+    """officials.summary.public_area_counts' rows, counted live from `villages`."""
+    code, _name = AREA_LOOKUPS[level]
+    return list(
+        villages.annotate(public_situation=public_situation(), area=models.F(code))
+        .order_by()
+        .values("area", "public_situation", "kind")
+        .annotate(
+            n=models.Count("pk"),
+            lat=models.Avg("latitude"),
+            lng=models.Avg("longitude"),
+            located=models.Count("latitude"),
+        )
+    )
 
 
 def _village_coverage(villages: models.QuerySet) -> Coverage:
@@ -276,24 +275,14 @@ def _village_coverage(villages: models.QuerySet) -> Coverage:
     return _finish("district", list(areas.values()), points, project, len(rows) - len(located))
 
 
-def _grouped_coverage(villages: models.QuerySet, level: str) -> Coverage:
-    code, name = AREA_LOOKUPS[level]
-    grouped = (
-        villages.annotate(public_situation=public_situation())
-        .order_by()
-        .values(code, name, "public_situation", "kind")
-        .annotate(
-            n=models.Count("pk"),
-            lat=models.Avg("latitude"),
-            lng=models.Avg("longitude"),
-            located=models.Count("latitude"),
-        )
-    )
+def _grouped_coverage(grouped: list[dict], level: str) -> Coverage:
+    """`grouped`: villages counted per area, public situation and kind, with their mean coordinates."""
+    names = dict(LEVEL_MODELS[level].objects.values_list("code", "name"))
     areas: dict[str, AreaRow] = {}
     for r in grouped:
         # An area has no page of its own: its row opens the kecamatan list searched by its code.
-        url = f"{reverse('villages:district_list')}?q={r[code]}"
-        area = areas.setdefault(r[code], AreaRow(r[code], r[name], url))
+        url = f"{reverse('villages:district_list')}?q={r['area']}"
+        area = areas.setdefault(r["area"], AreaRow(r["area"], names.get(r["area"], r["area"]), url))
         lat = float(r["lat"]) if r["lat"] is not None else None
         lng = float(r["lng"]) if r["lng"] is not None else None
         area.add(r["public_situation"], r["kind"], r["n"], lat, lng, r["located"] if lat is not None else 0)

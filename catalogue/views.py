@@ -24,32 +24,23 @@ from assistance.models import SuccessStory
 from assistance.selectors import public_assistance_summary
 from core.caching import cache_public_page
 from core.pagination import paginate, search_query
+from officials import summary
 from products.models import (
     Category,
     Designation,
     Product,
 )
-from villages.models import District, Village, service_area
+from villages.models import District, Village
 
 from . import coverage as coverage_figures
+from . import showcase
+from .showcase import public_flagships
 
-FEATURED_COUNT = 6
-NEWEST_COUNT = 6
 STORY_COUNT = 3
 AREA_ROWS_PER_PAGE = 50
 MAP_PLACES_LIMIT = 1000  # markers and list entries on a regency's map page
 MAP_LIST_LIMIT = 100  # list entries on a larger area's map page (its markers come from map_points)
 MAP_POINTS_LIMIT = 200  # places map_points sends one by one; more are sent as clusters
-
-
-def public_flagships():
-    """Approved designations of published products still in the designated village: the only
-    flagships the public sees."""
-    return (
-        Designation.objects.approved()
-        .in_product_village()
-        .filter(service_area("village__code"), product__status=Product.Status.PUBLISHED)
-    )
 
 
 def _public_product_count() -> Coalesce:
@@ -71,21 +62,14 @@ def _public_product_count() -> Coalesce:
 def home(request: HttpRequest) -> HttpResponse:
     """The programme at a glance: the coverage drawn and tabled per kecamatan (per regency or province
     in a larger area), the newest flagships and success stories, and the ways into the catalogue."""
-    coverage = coverage_figures.area_coverage()
+    chosen, state = {"featured": None, "newest": None}, None
+    if coverage_figures.area_level() != "district":  # a province or the country: summaries counted ahead
+        state = summary.current_state()
+        chosen = {"featured": state.featured, "newest": state.newest}
+    coverage = coverage_figures.area_coverage(state=state)
     totals = coverage.totals
-    featured = (
-        Product.objects.public()
-        .for_catalogue()
-        .filter(is_flagship=True)
-        .order_by(F("stars").desc(nulls_last=True), "-flagship_year", "name")[:FEATURED_COUNT]
-    )
-    newest = (
-        public_flagships()
-        .select_related("product__category", "village__district")
-        .order_by(F("decided_at").desc(nulls_last=True), F("decree_date").desc(nulls_last=True), "-pk")[
-            :NEWEST_COUNT
-        ]
-    )
+    featured = showcase.featured(chosen["featured"])
+    newest = showcase.newest(chosen["newest"])
     stories = (
         SuccessStory.objects.public()
         .select_related("product__village__district")

@@ -1,9 +1,11 @@
 """Server-side caches: the public pages for anonymous visitors, and the officials' figures.
 
-Every cached page is stored under the current "public version", every set of figures under the
-"figures version". Any write to what they show bumps the version (ovop_portal.signals), so the next
-visit computes afresh; the old entries simply expire. With REDIS_URL set, every app server shares the
-cache and so the versions.
+Every cached page is stored with the "public version" it was computed under, every set of figures
+with the "figures version". Any write to what they show bumps the version (ovop_portal.signals), so the
+next visit computes afresh; the old entries are overwritten or expire. The version is read with the
+entry in one round trip (MGET), the entry being keyed without it: an entry of another version is a
+miss (_versioned_read, _entry). With REDIS_URL set, every app server shares the cache and so the
+versions.
 
 Two rules keep an old page from coming back:
 - The version is bumped again when the writing transaction commits. A visitor reading between the
@@ -20,6 +22,7 @@ Two rules keep an old page from coming back:
 """
 
 import functools
+import gzip
 import hashlib
 import threading
 import time
@@ -40,6 +43,8 @@ FIGURES_VERSION_KEY = "figures:version"
 # Request headers that change what a cached page looks like (page_shape). The Vary header names
 # them, so that a browser or proxy cache keys its copies the same way the portal does.
 SHAPE_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+# A cached page is kept compressed and sent so to a visitor who accepts gzip (cache_public_page).
+VARY_HEADERS = (*SHAPE_HEADERS, "Accept-Encoding")
 
 # Version keys whose last bump Redis did not confirm, in this process.
 _unconfirmed: set[str] = set()
@@ -99,23 +104,44 @@ def _bump(key: str) -> bool:
     return True
 
 
-def _version(key: str) -> int | None:
-    """The current version, or None when it cannot be trusted: then nothing may be read from the cache
-    or stored in it."""
+def _versioned_read(key: str, entry_key: str | None = None) -> tuple[int | None, object]:
+    """The current version of `key`, and the value stored at `entry_key` if one is named, in ONE round
+    trip (MGET): the version is None when it cannot be trusted, and then nothing may be read from the
+    cache or stored in it (the value comes back as None). Entries hold the version they were computed
+    under (_entry); whoever reads one compares it with the version read here."""
     _note_recoveries()
+    keys = [key] if entry_key is None else [key, entry_key]
     for _attempt in range(2):
         if key in _unconfirmed and not _bump(key):
-            return None
+            return None, None
         try:
-            version = _strict("get")(key)
+            found = _strict("get_many")(keys)
+            version = found.get(key)
             if version is None:
                 _strict("add")(key, time.time_ns(), timeout=None)
                 version = _strict("get")(key)
+                found = {}  # a version from the clock: no entry can hold it yet
         except CacheUnavailable:
-            return None
+            return None, None
         # The read itself may have been the probe that found Redis back: bump, then read again.
         if not _note_recoveries():
-            return version
+            return version, found.get(entry_key) if entry_key is not None else None
+    return None, None
+
+
+def _version(key: str) -> int | None:
+    """The current version, or None when it cannot be trusted: then nothing may be read from the cache
+    or stored in it."""
+    return _versioned_read(key)[0]
+
+
+def _entry(version: int, stored: object) -> object:
+    """What an entry (version, value) holds if it was computed under `version`, else None: entries are
+    keyed without the version (one key to read with the version, in the same MGET), so an entry of an
+    older version is simply a miss, and the next store overwrites it. A slow render of an older version
+    may overwrite a newer entry: that costs one more render, never a stale page."""
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+        return stored[1]
     return None
 
 
@@ -141,6 +167,12 @@ def public_version() -> int | None:
     return _version(VERSION_KEY)
 
 
+def figures_version() -> int | None:
+    """The officials' figures' current version (None when it cannot be trusted): officials.summary
+    stamps its rows with it."""
+    return _version(FIGURES_VERSION_KEY)
+
+
 def invalidate_public_pages(using: str | None = None) -> None:
     _invalidate(VERSION_KEY, using)
 
@@ -153,23 +185,23 @@ def cached_figures(name: str, variant: str, compute: Callable[[], dict]) -> dict
     """The officials' figures `name` for `variant` (the area and scope they cover), computed once per
     day and data version: any write to what they count bumps the version (ovop_portal.signals)."""
     parts = f"{name}|{variant}|{settings.OVOP_AREA_CODE}|{translation.get_language()}|{timezone.localdate()}"
-    version = _version(FIGURES_VERSION_KEY)
+    key = f"figures:{hashlib.sha256(parts.encode()).hexdigest()}"
+    version, stored = _versioned_read(FIGURES_VERSION_KEY, key)
     if version is None:
         return compute()
-    key = f"figures:{version}:{hashlib.sha256(parts.encode()).hexdigest()}"
-    figures = cache.get(key)
+    figures = _entry(version, stored)
     if figures is None:
         figures = compute()
-        cache.set(key, figures, settings.OVOP_FIGURES_CACHE_SECONDS)
+        cache.set(key, (version, figures), settings.OVOP_FIGURES_CACHE_SECONDS)
     return figures
 
 
-def _key(request: HttpRequest, version: int) -> str:
+def _key(request: HttpRequest) -> str:
     # Everything a public page's bytes depend on besides the data: the language (on the public pages
     # the one of the address, ChosenLanguageMiddleware; kept in the key besides the address so that
     # no page is ever served in the other language), the scheme and host (canonical and shared
     # links), the shape the htmx headers ask for, and the address. No public view or template reads
-    # any other request header.
+    # any other request header. The data's version is in the entry, not the key (_entry).
     variant = "|".join(
         [
             translation.get_language(),
@@ -179,12 +211,46 @@ def _key(request: HttpRequest, version: int) -> str:
             request.get_full_path(),
         ]
     )
-    return f"public-page:{version}:{hashlib.sha256(variant.encode()).hexdigest()}"
+    return f"public-page:{hashlib.sha256(variant.encode()).hexdigest()}"
+
+
+# What a plain HttpResponse carries. A response with anything more (a decorator's mark for a later
+# middleware, such as csp_override or xframe_options_exempt) is not cached: the entry keeps only the
+# headers and the bytes, and a hit must be answered exactly as the view answered.
+_PLAIN_RESPONSE = frozenset(vars(HttpResponse()))
+
+
+def _storable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and not response.has_header("Content-Encoding")
+        and vars(response).keys() <= _PLAIN_RESPONSE
+    )
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    """Whether Accept-Encoding allows gzip: named, or through "*", and not with q=0 (RFC 9110 12.5.3)."""
+    qualities = {}
+    for coding in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, parameters = coding.partition(";")
+        quality = parameters.strip().lower().removeprefix("q=").strip() or "1"
+        qualities[name.strip().lower()] = quality.strip("0.") != ""  # q=0, 0.0, 0.000: refused
+    return qualities.get("gzip", qualities.get("*", False))
 
 
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve anonymous GETs from the cache. Signed-in officials, pages carrying a message, and
-    responses that set a cookie or are not a plain 200 are never cached."""
+    responses that set a cookie or are not a plain 200 are never cached.
+
+    A hit is one Redis round trip (the version and the page in one MGET), an entry of plain values
+    (headers, gzipped bytes) rather than a pickled HttpResponse, and for a visitor who accepts gzip the
+    compressed bytes as stored: issue 19 measured the second round trip, the unpickling and the size
+    (85 KB for a regency's home, about 6 times less compressed) as most of what a hit cost beyond the
+    trivial view. Compressing is safe from BREACH here: a cached page holds no secret (only anonymous
+    visitors' pages are cached, and a page that renders a CSRF token also sets its cookie, so it is
+    never cached)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -193,23 +259,26 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             and not request.user.is_authenticated
             and "messages" not in request.COOKIES
         )
-        version = public_version() if cacheable else None
-        if version is None:
-            response = view(request, *args, **kwargs)
-            if cacheable:
-                response.headers["X-Cache"] = "miss"
-                patch_vary_headers(response, SHAPE_HEADERS)
-            return response
-        key = _key(request, version)
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies and not response.streaming:
-                cache.set(key, response, settings.OVOP_PUBLIC_CACHE_SECONDS)
-            response.headers["X-Cache"] = "miss"
-        else:
+        if not cacheable:
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        version, stored = _versioned_read(VERSION_KEY, key)
+        page = _entry(version, stored) if version is not None else None
+        if page is not None:
+            headers, compressed = page
+            if _accepts_gzip(request):
+                response = HttpResponse(compressed, headers=headers)
+                response.headers["Content-Encoding"] = "gzip"
+            else:
+                response = HttpResponse(gzip.decompress(compressed), headers=headers)
             response.headers["X-Cache"] = "hit"
-        patch_vary_headers(response, SHAPE_HEADERS)
+            return response
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, VARY_HEADERS)
+        if version is not None and _storable(response):
+            page = (tuple(response.items()), gzip.compress(response.content, compresslevel=6, mtime=0))
+            cache.set(key, (version, page), settings.OVOP_PUBLIC_CACHE_SECONDS)
+        response.headers["X-Cache"] = "miss"
         return response
 
     return wrapper

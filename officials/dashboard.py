@@ -21,6 +21,7 @@ from .selectors import (
     recap_figures,
     recap_years,
 )
+from .summary import current_state, uses_summary
 
 
 def _scope_key(scope: Scope) -> str:
@@ -29,10 +30,15 @@ def _scope_key(scope: Scope) -> str:
 
 @official_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The figures of the official's area. At national scale they take seconds to count, so they are
-    cached per area and day until a write changes what they count (core.caching)."""
+    """The figures of the official's area, cached per area and day until a write changes what they
+    count (core.caching). A province's or the country's counts are summed from the village summaries
+    (officials.summary), so that rendering them afresh costs about what a regency's does."""
     scope = scope_of(request.user)
-    figures = cached_figures("dashboard", _scope_key(scope), lambda: dashboard_figures(scope))
+    variant, state = _scope_key(scope), None
+    if uses_summary(scope):  # the figures of these rows: cached until they are counted again
+        state = current_state()
+        variant += f"|{state.computed_at.isoformat()}|{state.stale}"
+    figures = cached_figures("dashboard", variant, lambda: dashboard_figures(scope, state))
     return render(request, "officials/dashboard.html", {"scope": scope, **figures})
 
 

@@ -37,6 +37,9 @@ from products.selectors import legality_expiry_counts, status_counts, with_ovop_
 from villages.models import Village, summary_level
 from villages.roles import Scope
 
+from . import summary
+from .models import SummaryState
+
 # The five things a flagship product's public page needs, in the order the drill-down shows them.
 COMPLETENESS_CHECKS = {
     "foto": _("Foto sampul"),
@@ -65,11 +68,12 @@ COVERAGE_LEVELS = {
 }
 
 
-def coverage(scope: Scope) -> dict:
+def coverage(scope: Scope, sums: dict | None = None) -> dict:
     """Villages with an approved flagship out of all villages, overall and per area one level below
-    the scope's (kecamatan for a regency or an officer), in one query."""
+    the scope's (kecamatan for a regency or an officer), in one query; `sums`: the summary rows'
+    (officials.summary.area_sums), for a province or the country."""
     level = summary_level(scope)
-    counts = status_counts(with_ovop_status(Village.objects.for_scope(scope)), level=level)
+    counts = sums or status_counts(with_ovop_status(Village.objects.for_scope(scope)), level=level)
     by_district = level == "district"  # the village list filters by kecamatan
     rows = [
         {
@@ -93,17 +97,22 @@ def coverage(scope: Scope) -> dict:
     }
 
 
-def designation_trend(scope: Scope) -> list[dict]:
-    """Villages newly given a flagship each year (the year of their first designation), cumulative too.
+def designation_trend(scope: Scope, summarised: bool = False) -> list[dict]:
+    """Villages newly given a flagship each year (the year of their first designation), cumulative too;
+    from the summary rows when `summarised`.
 
     Designations that were approved and later ended still count for the year they were made.
     """
     firsts = (
-        Designation.objects.for_scope(scope)
-        .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED])
-        .values("village")
-        .annotate(first_year=Min("year"))
-        .values_list("first_year", flat=True)
+        summary.first_years(scope)
+        if summarised
+        else (
+            Designation.objects.for_scope(scope)
+            .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED])
+            .values("village")
+            .annotate(first_year=Min("year"))
+            .values_list("first_year", flat=True)
+        )
     )
     per_year: dict[int, int] = defaultdict(int)
     for year in firsts:
@@ -120,16 +129,21 @@ def designation_trend(scope: Scope) -> list[dict]:
     return rows
 
 
-def pipeline(scope: Scope, statuses: dict) -> dict:
-    """What to act on: proposals to decide, villages with products but no flagship, villages with none."""
-    to_propose = (
-        with_ovop_status(Village.objects.for_scope(scope))
-        .filter(ovop_status=VillageStatus.HAS_PRODUCTS)
-        .select_related("district")
-        .order_by("district__name", "name")[:15]
-    )
+def pipeline(scope: Scope, statuses: dict, sums: dict | None = None) -> dict:
+    """What to act on: proposals to decide, villages with products but no flagship, villages with none
+    (`sums`: the summary rows', for a province or the country)."""
+    if sums is not None:
+        to_propose, awaiting = summary.to_propose(scope, 15), sums["awaiting"]
+    else:
+        to_propose = list(
+            with_ovop_status(Village.objects.for_scope(scope))
+            .filter(ovop_status=VillageStatus.HAS_PRODUCTS)
+            .select_related("district")
+            .order_by("district__name", "name")[:15]
+        )
+        awaiting = Designation.objects.for_scope(scope).proposed().count()
     return {
-        "awaiting": Designation.objects.for_scope(scope).proposed().count(),
+        "awaiting": awaiting,
         "awaiting_url": reverse("products:designation_list"),
         "has_products": statuses[VillageStatus.HAS_PRODUCTS],
         "has_products_url": _link("products:village_list", status=VillageStatus.HAS_PRODUCTS),
@@ -162,21 +176,33 @@ def flagships_with_completeness(scope: Scope, on: datetime.date | None = None) -
     )
 
 
-def completeness_summary(scope: Scope) -> dict:
+def completeness_summary(scope: Scope, sums: dict | None = None, market_areas: int = 0) -> dict:
     """How many flagships pass each check, and the average score; how many sell online and in how
-    many distinct cities and regions they are sold (one query)."""
-    online = ShopLink.objects.filter(platform__in=ONLINE_SHOP_PLATFORMS)
-    flagships = flagships_with_completeness(scope).annotate(
-        sells_online=Exists(online.filter(product=OuterRef("pk")))
-        | Exists(online.filter(product__isnull=True, producer__products=OuterRef("pk")))
-    )
-    # Joined with the market areas to count their names: each flagship counted once (distinct).
-    totals = flagships.aggregate(
-        count=Count("pk", distinct=True),
-        **{key: Count("pk", distinct=True, filter=Q(**{f"has_{key}": True})) for key in COMPLETENESS_CHECKS},
-        online=Count("pk", distinct=True, filter=Q(sells_online=True)),
-        market_areas=Count(Lower(Trim("market_areas__name")), distinct=True),
-    )
+    many distinct cities and regions they are sold (one query; none with the summary rows' `sums`
+    and `market_areas`, for a province or the country)."""
+    if sums is not None:
+        totals = {
+            "count": sums["flagships"],
+            **{key: sums[f"with_{key}"] for key in COMPLETENESS_CHECKS},
+            "online": sums["online"],
+            "market_areas": market_areas,
+        }
+    else:
+        online = ShopLink.objects.filter(platform__in=ONLINE_SHOP_PLATFORMS)
+        flagships = flagships_with_completeness(scope).annotate(
+            sells_online=Exists(online.filter(product=OuterRef("pk")))
+            | Exists(online.filter(product__isnull=True, producer__products=OuterRef("pk")))
+        )
+        # Joined with the market areas to count their names: each flagship counted once (distinct).
+        totals = flagships.aggregate(
+            count=Count("pk", distinct=True),
+            **{
+                key: Count("pk", distinct=True, filter=Q(**{f"has_{key}": True}))
+                for key in COMPLETENESS_CHECKS
+            },
+            online=Count("pk", distinct=True, filter=Q(sells_online=True)),
+            market_areas=Count(Lower(Trim("market_areas__name")), distinct=True),
+        )
     count = totals["count"]
     checks = [
         {
@@ -200,16 +226,25 @@ def completeness_summary(scope: Scope) -> dict:
     }
 
 
-def follow_up(scope: Scope) -> dict:
-    """Expired and expiring documents, assessments due, mentoring overdue (each a count and its list)."""
-    products = Product.objects.for_scope(scope)
+def follow_up(scope: Scope, sums: dict | None = None) -> dict:
+    """Expired and expiring documents, assessments due, mentoring overdue (each a count and its list;
+    the counts from the summary rows' `sums` for a province or the country)."""
+    if sums is not None:
+        counts = {key: sums[key] for key in ("expired", "expiring", "assessments_due", "mentoring_overdue")}
+    else:
+        products = Product.objects.for_scope(scope)
+        counts = {
+            **legality_expiry_counts(scope),
+            "assessments_due": products.due_for_assessment().count(),
+            "mentoring_overdue": flagships_without_recent_visit(
+                products, settings.OVOP_MENTORING_DAYS
+            ).count(),
+        }
     return {
-        **legality_expiry_counts(scope),
+        **counts,
         "expired_url": _link("products:product_list", legality="expired"),
         "expiring_url": _link("products:product_list", legality="expiring"),
-        "assessments_due": products.due_for_assessment().count(),
         "assessments_due_url": reverse("products:assessment_due"),
-        "mentoring_overdue": flagships_without_recent_visit(products, settings.OVOP_MENTORING_DAYS).count(),
         "mentoring_overdue_url": reverse("assistance:overdue"),
     }
 
@@ -268,21 +303,28 @@ def assistance_breakdown(scope: Scope) -> dict:
     }
 
 
-def dashboard_figures(scope: Scope) -> dict:
-    cover = coverage(scope)
-    trend = designation_trend(scope)
-    figures = {
+def dashboard_figures(scope: Scope, state: SummaryState | None = None) -> dict:
+    """Every section of the dashboard; for a province or the country the counts come from the summary
+    rows (officials.summary) of `state`, which the page shows (when they were counted)."""
+    sums = None
+    market_areas = 0
+    if summary.uses_summary(scope):
+        state = state or summary.current_state()
+        sums = summary.area_sums(scope, summary_level(scope))
+        market_areas = state.market_areas
+    cover = coverage(scope, sums)
+    trend = designation_trend(scope, summarised=sums is not None)
+    return {
         "coverage": cover,
         "trend": trend,
         "trend_width": max(len(trend) * 40, 120),
-        "pipeline": pipeline(scope, cover["total"]),
-        "completeness": completeness_summary(scope),
-        "follow_up": follow_up(scope),
+        "pipeline": pipeline(scope, cover["total"], sums and sums["sums"]),
+        "completeness": completeness_summary(scope, sums and sums["sums"], market_areas),
+        "follow_up": follow_up(scope, sums and sums["sums"]),
         "assistance": assistance_breakdown(scope),
-        "situation_help": situation_help_delivered(scope),
+        "situation_help": situation_help_delivered(scope, sums=sums),
+        "summary_state": state,
     }
-    figures["pipeline"]["to_propose"] = list(figures["pipeline"]["to_propose"])
-    return figures
 
 
 def recap_years(scope: Scope, today: datetime.date) -> list[int]:
@@ -300,8 +342,13 @@ def recap_years(scope: Scope, today: datetime.date) -> list[int]:
 
 
 def recap_figures(scope: Scope, year: int) -> dict:
-    """The annual recap of an area: coverage, the designations, assistance and assessments of a year."""
-    cover = coverage(scope)
+    """The annual recap of an area: coverage (summed from the village summaries for a province or the
+    country), the designations, assistance and assessments of a year."""
+    sums = None
+    if summary.uses_summary(scope):
+        summary.current_state()
+        sums = summary.area_sums(scope, summary_level(scope))
+    cover = coverage(scope, sums)
     designations = (
         Designation.objects.for_scope(scope)
         .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED], year=year)
@@ -351,24 +398,39 @@ def recap_figures(scope: Scope, year: int) -> dict:
 # --- help delivered per village situation (issue 15) ------------------------------------------------------
 
 
-def situation_help_delivered(scope: Scope, year: int | None = None) -> dict:
+def situation_help_delivered(scope: Scope, year: int | None = None, sums: dict | None = None) -> dict:
     """For each village situation (as it is today): how many villages are in it, how many of them
     received each kind of assistance delivered this year, and how many received a kind their situation
-    calls for (did the villages with no product get the stimulus?). Three queries: the situations'
-    counts, the year's deliveries with their village's situation, the help table; the situations
-    in SQL (assistance.situations.full_situation_expression), whatever the number of villages."""
+    calls for (did the villages with no product get the stimulus?). Three queries: each village's
+    situation (in SQL: assistance.situations.full_situation_expression) or, for a province or the
+    country, the summaries' counts (`sums`); the year's deliveries by village and kind; the help
+    table."""
     today = timezone.localdate()
     year = year or today.year
     villages = Village.objects.for_scope(scope)
-    totals = AreaSituations(villages, today).counts()["total"]
-    received = (
-        Delivery.objects.for_scope(scope)
-        .filter(status=Delivery.Status.DELIVERED, delivered_on__year=year)
-        .annotate(situation=full_situation_expression(today, "village", villages))
-        .order_by()
-        .values_list("village_id", "situation", "programme__kind")
-        .distinct()
+    delivered = Delivery.objects.for_scope(scope).filter(
+        status=Delivery.Status.DELIVERED, delivered_on__year=year
     )
+    if sums is not None:  # a province or the country: the situations of the summary rows
+        totals = sums["situations"]
+        received = summary.received_help(delivered)
+    else:
+        # Each village's situation read once, and the deliveries' villages looked up in it: the
+        # expression takes longer to compile than to run, and was compiled twice (for the counts and
+        # for the deliveries). A regency has a few hundred villages; larger areas read the summaries.
+        situation_of = dict(
+            villages.annotate(situation=full_situation_expression(today, villages=villages))
+            .order_by()
+            .values_list("code", "situation")
+        )
+        totals = dict.fromkeys(Situation.values, 0)
+        for situation in situation_of.values():
+            totals[situation] += 1
+        received = [
+            (village, situation_of[village], kind)
+            for village, kind in delivered.order_by().values_list("village_id", "programme__kind").distinct()
+            if village in situation_of
+        ]
     matched: dict[str, set] = defaultdict(set)
     for row in SituationHelp.objects.values_list("situation", "kind"):
         matched[row[0]].add(row[1])
@@ -397,7 +459,16 @@ def situation_help_delivered(scope: Scope, year: int | None = None) -> dict:
 
 
 def home_figures(scope: Scope) -> dict:
-    """The officials' landing page: what needs doing in their area, each figure a link to its list."""
+    """The officials' landing page: what needs doing in their area, each figure a link to its list
+    (from the summary rows for a province or the country)."""
+    if summary.uses_summary(scope):
+        state = summary.current_state()
+        sums = summary.area_sums(scope, summary_level(scope))
+        return {
+            "statuses": sums["total"],
+            **{key: sums["sums"][key] for key in ("awaiting", "expired", "expiring", "assessments_due")},
+            "summary_state": state,
+        }
     return {
         "statuses": status_counts(with_ovop_status(Village.objects.for_scope(scope)))["total"],
         "awaiting": Designation.objects.for_scope(scope).proposed().count(),
@@ -418,23 +489,10 @@ def _first(rows) -> tuple[list, bool]:
     return rows[:TODO_ROWS], len(rows) > TODO_ROWS
 
 
-def todo_lists(scope: Scope, today: datetime.date) -> dict:
-    """Everything waiting for the official in their area, each kind in one query."""
-    days = settings.OVOP_MENTORING_DAYS
-    ahead = today + datetime.timedelta(days=TODO_AHEAD_DAYS)
-    products = Product.objects.for_scope(scope)
-    follow_ups, more_follow_ups = _first(follow_ups_due(MentoringVisit.objects.for_scope(scope), ahead))
-    flagships, more_flagships = _first(
-        flagships_without_recent_visit(products, days, on=today, ahead=TODO_AHEAD_DAYS).order_by(
-            Coalesce(Greatest("last_visit", "designated_on"), "designated_on"), "name", "pk"
-        )
-    )
-    for product in flagships:  # the day the next visit falls due: `days` after the later of the two
-        product.visit_due_on = max(d for d in (product.last_visit, product.designated_on) if d) + (
-            datetime.timedelta(days=days)
-        )
-    # A document belongs to a product or to a producer: each side through its own index, as
-    # products.selectors.legality_expiry_counts counts them.
+def _expiring_documents(scope: Scope, products: QuerySet, today: datetime.date) -> list[LegalityDocument]:
+    """The first documents of the area expired or expiring, soonest first (two queries). A document
+    belongs to a product or to a producer: each side through its own index, as
+    products.selectors.legality_expiry_counts counts them."""
     expiring = expired_q(today) | expiring_q(today)
     documents = [
         *LegalityDocument.objects.filter(expiring, product__in=products)
@@ -444,7 +502,56 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
         .select_related("producer__village__district")
         .order_by("expires_on", "pk")[: TODO_ROWS + 1],
     ]
-    documents, more_documents = _first(sorted(documents, key=lambda d: (d.expires_on, d.pk)))
+    return sorted(documents, key=lambda d: (d.expires_on, d.pk))
+
+
+def todo_lists(scope: Scope, today: datetime.date) -> dict:
+    """Everything waiting for the official in their area, each kind in one query. For a province or
+    the country, flagships due a visit, assessments due and villages needing help are counted per
+    area from the village summaries (`by_area`) instead of listed: finding the first fifty of the
+    country's tens of thousands of flagships took seconds, and the lists are a link away."""
+    days = settings.OVOP_MENTORING_DAYS
+    ahead = today + datetime.timedelta(days=TODO_AHEAD_DAYS)
+    products = Product.objects.for_scope(scope)
+    follow_ups, more_follow_ups = _first(
+        follow_ups_due(MentoringVisit.objects.for_scope(scope), ahead, TODO_ROWS + 1)
+    )
+    documents = _expiring_documents(scope, products, today)
+    if summary.uses_summary(scope):
+        state = summary.current_state()
+        sums = summary.area_sums(scope, summary_level(scope))
+        by_area = {
+            "heading": COVERAGE_LEVELS[summary_level(scope)][0],
+            "totals": {**sums["sums"], "needs_help": sums["situations"][Situation.NEEDS_HELP]},
+            **{
+                section: [(area["name"], area[key]) for area in sums["areas"] if area[key]]
+                for section, key in (
+                    ("flagships", "mentoring_overdue"),
+                    ("assessments", "assessments_due"),
+                    ("villages", "needs_help"),
+                )
+            },
+        }
+        return {
+            "today": today,
+            "ahead": ahead,
+            "days": days,
+            "follow_ups": follow_ups,
+            "more_follow_ups": more_follow_ups,
+            **dict(zip(("documents", "more_documents"), _first(documents), strict=True)),
+            "by_area": by_area,
+            "summary_state": state,
+        }
+    flagships, more_flagships = _first(
+        flagships_without_recent_visit(products, days, on=today, ahead=TODO_AHEAD_DAYS).order_by(
+            Coalesce(Greatest("last_visit", "designated_on"), "designated_on"), "name", "pk"
+        )
+    )
+    for product in flagships:  # the day the next visit falls due: `days` after the later of the two
+        product.visit_due_on = max(d for d in (product.last_visit, product.designated_on) if d) + (
+            datetime.timedelta(days=days)
+        )
+    documents, more_documents = _first(documents)
     assessments, more_assessments = _first(
         products.due_for_assessment(on=today).order_by(
             F("last_assessed_on").asc(nulls_first=True), "name", "pk"

@@ -21,6 +21,7 @@ from villages.access import official_required, village_for_official
 from villages.models import Village, summary_level
 from villages.roles import scope_of
 
+from . import summary
 from .forms import KecamatanFilter
 from .selectors import COVERAGE_LEVELS
 
@@ -53,7 +54,11 @@ def situation_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     area = AreaSituations(Village.objects.for_scope(scope))
     level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
-    counts = area.counts(level)
+    if summary.uses_summary(scope):  # a province or the country: summed from the village summaries
+        state = summary.current_state()
+        counts = summary.area_sums(scope, level)["situation_counts"]
+    else:
+        state, counts = None, area.counts(level)
     situation = request.GET.get("situasi", "")
     situation = situation if situation in Situation.values else ""
     kecamatan_filter = KecamatanFilter(request.GET, scope=scope)
@@ -64,6 +69,7 @@ def situation_list(request: HttpRequest) -> HttpResponse:
     page_obj.object_list = area.describe(page_obj.object_list)
     context = {
         "counts": counts,
+        "summary_state": state,
         "situations": Situation.choices,
         "situation": situation,
         "situation_label": Situation(situation).label if situation else "",

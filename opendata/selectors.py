@@ -13,7 +13,7 @@ from villages.models import Village, service_area
 
 def public_flagship_designations() -> QuerySet:
     """Approved designations of published products still in the designated village, in the served
-    area: the flagships the public pages show (as catalogue.views.public_flagships)."""
+    area: the flagships the public pages show (as catalogue.showcase.public_flagships)."""
     return (
         Designation.objects.approved()
         .in_product_village()

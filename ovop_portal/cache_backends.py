@@ -169,13 +169,14 @@ class TolerantRedisCache(RedisCache):
         self.breaker = breaker_for(",".join(self._servers), failures, reset_seconds)
 
     strict_get = _guarded(RedisCache.get)
+    strict_get_many = _guarded(RedisCache.get_many)  # a cached page and its version: one round trip
     strict_add = _guarded(RedisCache.add)
     strict_set = _guarded(RedisCache.set)
     strict_incr = _guarded(RedisCache.incr)
     strict_delete = _guarded(RedisCache.delete)
 
     get = _tolerant(strict_get, _default)
-    get_many = _tolerant(_guarded(RedisCache.get_many), {})
+    get_many = _tolerant(strict_get_many, {})
     has_key = _tolerant(_guarded(RedisCache.has_key), False)
     set = _tolerant(strict_set, None)
     set_many = _tolerant(_guarded(RedisCache.set_many), [])

@@ -401,6 +401,9 @@ OVOP_SCHEDULE = [
     ("reminders.tasks.send_due_reminders", 15 * 60),
     # Finished jobs (and their export files, which hold personal data) after 30 days; task results after 7.
     ("jobs.tasks.prune", 24 * 3600),
+    # A province's or the country's village summaries, counted again when a write or the day made them
+    # stale (officials.summary; nothing to do for a regency).
+    ("officials.summary.refresh_summary", 60),
 ]
 # Imports with more rows than this run on the worker, with progress; smaller ones inside the request.
 OVOP_BACKGROUND_IMPORT_ROWS = env_int("OVOP_BACKGROUND_IMPORT_ROWS", 300)

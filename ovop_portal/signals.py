@@ -26,6 +26,10 @@ PUBLIC_ONLY_APPS = ("regency",)
 # The tables the cached regency profile is read from (regency.selectors): the profile, and the regions
 # (the name of a regency without a profile).
 PROFILE_MODELS = ("regency.RegencyProfile", "villages.Regency")
+# Counted ahead from the data apps (officials.summary): the public coverage of a province or of the
+# country reads them, so their refresh makes the public pages stale; the officials' figures are what
+# they are counted from, so it must not make those stale (the rows would be counted again forever).
+PUBLIC_SUMMARY_MODELS = ("officials.VillageSummary",)
 
 # The table a data-changing statement writes to (Django quotes it, hand-written SQL may not).
 _WRITE = re.compile(
@@ -45,6 +49,8 @@ def _tables(*, public: bool) -> frozenset[str]:
             if public and label in PRIVATE_MODELS:
                 continue
             tables.add(model._meta.db_table)
+    if public:
+        tables.update(apps.get_model(label)._meta.db_table for label in PUBLIC_SUMMARY_MODELS)
     return frozenset(tables)
 
 

@@ -79,6 +79,34 @@ def with_ovop_status(villages: models.QuerySet) -> models.QuerySet:
     )
 
 
+# A village's public situation (catalogue.coverage draws them): a flagship as the public sees it (an
+# approved designation of a published product still in the village), a proposal (never its product),
+# published products, or none; the first that holds.
+PUBLIC_SITUATIONS = ("flagship", "proposed", "products", "none")
+
+
+def public_situation() -> models.Case:
+    """The village's public situation, in the village query itself (three EXISTS)."""
+    flagship, proposed, products, none = PUBLIC_SITUATIONS
+    ref = OuterRef("pk")
+    approved = Designation.objects.filter(
+        village=ref,
+        product__village=ref,
+        status=Designation.Status.APPROVED,
+        product__status=Product.Status.PUBLISHED,
+    )
+    open_proposal = Designation.objects.filter(
+        village=ref, product__village=ref, status=Designation.Status.PROPOSED
+    )
+    return models.Case(
+        models.When(Exists(approved), then=models.Value(flagship)),
+        models.When(Exists(open_proposal), then=models.Value(proposed)),
+        models.When(Exists(Product.objects.published().filter(village=ref)), then=models.Value(products)),
+        default=models.Value(none),
+        output_field=models.CharField(),
+    )
+
+
 # The areas a summary of villages can be grouped by: (code lookup, name lookup) from a village.
 SUMMARY_LEVELS = {
     "district": ("district_id", "district__name"),

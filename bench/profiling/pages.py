@@ -1,4 +1,4 @@
-"""The pages bench/profile.py measures, with addresses and signed-in officials taken from the database
+"""The pages bench/profile_pages.py measures, with addresses and signed-in officials taken from the database
 of the running deployment (OVOP_AREA_CODE decides what is public and what a Dinas official sees)."""
 
 import fnmatch

@@ -96,13 +96,20 @@ def test_a_page_cached_over_http_is_not_served_over_https(client, settings):
 
 def test_no_public_view_or_template_reads_a_request_header_the_cache_key_ignores():
     """The cache key holds the language (cookie), host, address and the htmx shape: a view or template
-    that starts reading another header must be added to the key (core.caching) first."""
+    that starts reading another header must be added to the key (core.caching) first. The cache itself
+    also reads Accept-Encoding, which chooses how the same bytes are sent (gzipped or not), not what
+    they are, and which its Vary header names."""
     base = Path(settings.BASE_DIR)
     read = set()
+    header_read = r"request\.headers(?:\.get\(|\[)\s*[\"']([\w-]+)"
     for path in [base / "catalogue" / "views.py", base / "core" / "caching.py"]:
         text = path.read_text()
-        read |= set(re.findall(r"request\.headers(?:\.get\(|\[)\s*[\"']([\w-]+)", text))
         assert "META" not in text, path
+        if path.name == "caching.py":
+            encoding = set(re.findall(header_read, text)) - set(page_cache.SHAPE_HEADERS)
+            assert encoding == {"Accept-Encoding"} and "Accept-Encoding" in page_cache.VARY_HEADERS
+            continue
+        read |= set(re.findall(header_read, text))
     for path in (base / "templates").rglob("*.html"):
         text = path.read_text()
         read |= {name.replace("_", "-") for name in re.findall(r"request\.headers\.(\w+)", text)}

@@ -212,12 +212,13 @@ def test_the_list_asks_a_fixed_number_of_queries(area, officer_a_client, django_
         )
         LegalityDocumentFactory(product=product, number=f"T-{n}", expires_on=days(3))
     officer_a_client.get(TODO)  # warm the per-process caches (content types, translations)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         # 1. the session
         # 2. the user
         # 3. the user's groups (villages.roles.scope_of)
         # 4. the officer's kecamatan (scope_of)
-        # 5. follow-ups due, with their product or producer, village, kecamatan and officer
+        # 5. follow-ups due, chosen; 5b. those, with their product or producer, village, kecamatan and
+        #    officer (assistance.selectors.follow_ups_due)
         # 6. flagships due a visit, with their village and kecamatan (last visit, designation day)
         # 7. documents of the area's products expired or expiring, with the product and its village
         # 8. documents of the area's producers expired or expiring, with the producer and its village

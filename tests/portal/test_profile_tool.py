@@ -1,4 +1,4 @@
-"""bench/profile.py splits every render into SQL, templates and the rest (issue 19): the parts must add
+"""bench/profile_pages.py splits every render into SQL, templates and the rest (issue 19): the parts must add
 up to the total, and the queries it counts must be the ones Django runs. Nothing here checks how fast a
 page is: only that the instrument measures what it says."""
 

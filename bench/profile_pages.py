@@ -1,8 +1,8 @@
 """Where each page's server time goes, rendered afresh: SQL, templates and the rest (issue 19).
 
-    .venv/bin/python bench/profile.py                              # both deployments, 30 renders a page
-    .venv/bin/python bench/profile.py --deployment regency --runs 10 --pages 'home,search-*'
-    .venv/bin/python bench/profile.py --deployment national --cprofile map --runs 3
+    .venv/bin/python bench/profile_pages.py                              # both deployments, 30 renders a page
+    .venv/bin/python bench/profile_pages.py --deployment regency --runs 10 --pages 'home,search-*'
+    .venv/bin/python bench/profile_pages.py --deployment national --cprofile map --runs 3
     make profile PROFILE_ARGS='--runs 10'
 
 Each page is rendered in process with Django's test client (the whole middleware stack, the view and
@@ -53,9 +53,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# Run as a script, this folder comes first on the path, and this file would hide the standard library's
-# `profile` module (which cProfile imports): the project's root takes its place.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
+# The project's root on the path, for Django's settings and the apps. (This file was bench/profile.py:
+# first on the path when run, it hid the standard library's `profile`, which cProfile imports, from
+# every script in bench/.)
 sys.path.insert(0, str(ROOT))
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")

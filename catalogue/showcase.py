@@ -1,0 +1,49 @@
+"""What the home page shows off: the flagships the public sees, the featured ones and the newest.
+
+A regency chooses them on each render. A province or the whole country chooses them when the village
+summaries are counted (officials.summary keeps the chosen ids on its state): ordering every flagship
+of the country by its stars and year took longer than the rest of the page."""
+
+from django.db.models import F, QuerySet
+
+from products.models import Designation, Product
+from villages.models import service_area
+
+FEATURED_COUNT = 6
+NEWEST_COUNT = 6
+
+
+def public_flagships() -> QuerySet:
+    """Approved designations of published products still in the designated village: the only
+    flagships the public sees."""
+    return (
+        Designation.objects.approved()
+        .in_product_village()
+        .filter(service_area("village__code"), product__status=Product.Status.PUBLISHED)
+    )
+
+
+def featured(chosen: list[int] | None = None) -> QuerySet:
+    """The best-assessed flagships, then the most recently designated (`chosen`: among these ids)."""
+    products = Product.objects.public().for_catalogue().filter(is_flagship=True)
+    if chosen is not None:
+        products = products.filter(pk__in=chosen)
+    return products.order_by(F("stars").desc(nulls_last=True), "-flagship_year", "name")[:FEATURED_COUNT]
+
+
+def newest(chosen: list[int] | None = None) -> QuerySet:
+    """The latest designations (`chosen`: among these ids)."""
+    designations = public_flagships().select_related("product__category", "village__district")
+    if chosen is not None:
+        designations = designations.filter(pk__in=chosen)
+    return designations.order_by(
+        F("decided_at").desc(nulls_last=True), F("decree_date").desc(nulls_last=True), "-pk"
+    )[:NEWEST_COUNT]
+
+
+def chosen_ids() -> dict[str, list[int]]:
+    """The featured products' and newest designations' ids, for the summaries' state."""
+    return {
+        "featured": list(featured().values_list("pk", flat=True)),
+        "newest": list(newest().values_list("pk", flat=True)),
+    }
