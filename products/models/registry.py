@@ -288,7 +288,12 @@ class ProductQuerySet(ScopedQuerySet):
             .order_by("-assessed_on")
             .values("assessed_on")[:1]
         )
-        flagship = Designation.objects.approved().filter(product=OuterRef("pk"), village=OuterRef("village"))
+        # Beside "published", PostgreSQL tests this through a hash of every approved designation it
+        # may meet: those of the area served only (a regency's few hundred through the code-prefix
+        # index, not the country's 58,000). A flagship outside the area is no one's to assess.
+        flagship = Designation.objects.approved().filter(
+            service_area("village__code"), product=OuterRef("pk"), village=OuterRef("village")
+        )
         return (
             self.annotate(last_assessed_on=models.Subquery(last), is_flagship=Exists(flagship))
             .filter(Q(status=Product.Status.PUBLISHED) | Q(is_flagship=True))
