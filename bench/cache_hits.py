@@ -19,17 +19,16 @@ and, before it is driven, `X-Cache: hit`.
 """
 
 import argparse
-import contextlib
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
+
+from run import gunicorn  # bench/run.py: the deployment's gunicorn settings, no worker recycling
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -78,26 +77,6 @@ def product_path(env: dict) -> str:
         [PYTHON, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     return done.stdout.strip().splitlines()[-1]
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict, workers: int):
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port = probe.getsockname()[1]
-    command = [GUNICORN, "ovop_portal.wsgi", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
-    process = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
-    try:
-        for _ in range(300):
-            with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.2):
-                break
-            if process.poll() is not None:
-                raise SystemExit("gunicorn stopped while starting")
-            time.sleep(0.1)
-        yield port, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def fetch(port: int, path: str) -> tuple[int, str]:
@@ -164,7 +143,8 @@ def main() -> None:
         cpu_ratios: dict[str, list[float]] = {label: [] for label in pages}
         cpu_ms: dict[str, list[float]] = {label: [] for label in ["trivial", *pages]}
         trivial_rps: list[float] = []
-        with gunicorn(env, options.workers) as (port, master):
+        with gunicorn(env, options.workers) as (port, process):
+            master = process.pid
             for label, path in pages.items():
                 for _ in range(2 * options.workers):  # each worker's first visit may be its miss
                     fetch(port, path)

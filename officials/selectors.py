@@ -516,7 +516,16 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
     follow_ups, more_follow_ups = _first(
         follow_ups_due(MentoringVisit.objects.for_scope(scope), ahead, TODO_ROWS + 1)
     )
-    documents = _expiring_documents(scope, products, today)
+    documents, more_documents = _first(_expiring_documents(scope, products, today))
+    listed = {
+        "today": today,
+        "ahead": ahead,
+        "days": days,
+        "follow_ups": follow_ups,
+        "more_follow_ups": more_follow_ups,
+        "documents": documents,
+        "more_documents": more_documents,
+    }
     if summary.uses_summary(scope):
         state = summary.current_state()
         sums = summary.area_sums(scope, summary_level(scope))
@@ -532,16 +541,11 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
                 )
             },
         }
-        return {
-            "today": today,
-            "ahead": ahead,
-            "days": days,
-            "follow_ups": follow_ups,
-            "more_follow_ups": more_follow_ups,
-            **dict(zip(("documents", "more_documents"), _first(documents), strict=True)),
-            "by_area": by_area,
-            "summary_state": state,
-        }
+        # Nothing listed one by one (the e-mail digest of reminders lists these for a regency or a
+        # kecamatan only): the page shows `by_area`.
+        unlisted = {key: [] for key in ("flagships", "assessments", "villages")}
+        unlisted.update({f"more_{key}": False for key in list(unlisted)})
+        return {**listed, **unlisted, "by_area": by_area, "summary_state": state}
     flagships, more_flagships = _first(
         flagships_without_recent_visit(products, days, on=today, ahead=TODO_AHEAD_DAYS).order_by(
             Coalesce(Greatest("last_visit", "designated_on"), "designated_on"), "name", "pk"
@@ -551,7 +555,6 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
         product.visit_due_on = max(d for d in (product.last_visit, product.designated_on) if d) + (
             datetime.timedelta(days=days)
         )
-    documents, more_documents = _first(documents)
     assessments, more_assessments = _first(
         products.due_for_assessment(on=today).order_by(
             F("last_assessed_on").asc(nulls_first=True), "name", "pk"
@@ -565,15 +568,9 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
     for village in needy:
         area.place(village)
     return {
-        "today": today,
-        "ahead": ahead,
-        "days": days,
-        "follow_ups": follow_ups,
-        "more_follow_ups": more_follow_ups,
+        **listed,
         "flagships": flagships,
         "more_flagships": more_flagships,
-        "documents": documents,
-        "more_documents": more_documents,
         "assessments": assessments,
         "more_assessments": more_assessments,
         "villages": needy,
