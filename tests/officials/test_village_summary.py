@@ -246,3 +246,10 @@ def test_two_first_views_at_once_count_the_summaries_once(regions, settings, mon
     assert failures == []
     assert len(counted) == 1
     assert VillageSummary.objects.count() == Village.objects.count() > 0
+
+
+def test_the_pages_of_the_country_name_the_country(client, country, dinas):
+    client.force_login(dinas)
+    for name in ("officials:dashboard", "officials:todo"):
+        html = client.get(reverse(name)).content.decode()
+        assert "Seluruh Indonesia." in html and "Seluruh kabupaten." not in html
