@@ -104,7 +104,7 @@ def designation_trend(scope: Scope, summarised: bool = False) -> list[dict]:
     Designations that were approved and later ended still count for the year they were made.
     """
     firsts = (
-        summary.first_years(scope)
+        summary.first_years()
         if summarised
         else (
             Designation.objects.for_scope(scope)
@@ -133,7 +133,7 @@ def pipeline(scope: Scope, statuses: dict, sums: dict | None = None) -> dict:
     """What to act on: proposals to decide, villages with products but no flagship, villages with none
     (`sums`: the summary rows', for a province or the country)."""
     if sums is not None:
-        to_propose, awaiting = summary.to_propose(scope, 15), sums["awaiting"]
+        to_propose, awaiting = summary.to_propose(15), sums["awaiting"]
     else:
         to_propose = list(
             with_ovop_status(Village.objects.for_scope(scope))
@@ -310,7 +310,7 @@ def dashboard_figures(scope: Scope, state: SummaryState | None = None) -> dict:
     market_areas = 0
     if summary.uses_summary(scope):
         state = state or summary.current_state()
-        sums = summary.area_sums(scope, summary_level(scope))
+        sums = summary.area_sums(summary_level(scope))
         market_areas = state.market_areas
     cover = coverage(scope, sums)
     trend = designation_trend(scope, summarised=sums is not None)
@@ -347,7 +347,7 @@ def recap_figures(scope: Scope, year: int) -> dict:
     sums = None
     if summary.uses_summary(scope):
         summary.current_state()
-        sums = summary.area_sums(scope, summary_level(scope))
+        sums = summary.area_sums(summary_level(scope))
     cover = coverage(scope, sums)
     designations = (
         Designation.objects.for_scope(scope)
@@ -463,7 +463,7 @@ def home_figures(scope: Scope) -> dict:
     (from the summary rows for a province or the country)."""
     if summary.uses_summary(scope):
         state = summary.current_state()
-        sums = summary.area_sums(scope, summary_level(scope))
+        sums = summary.area_sums(summary_level(scope))
         return {
             "statuses": sums["total"],
             **{key: sums["sums"][key] for key in ("awaiting", "expired", "expiring", "assessments_due")},
@@ -528,7 +528,7 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
     }
     if summary.uses_summary(scope):
         state = summary.current_state()
-        sums = summary.area_sums(scope, summary_level(scope))
+        sums = summary.area_sums(summary_level(scope))
         by_area = {
             "heading": COVERAGE_LEVELS[summary_level(scope)][0],
             "totals": {**sums["sums"], "needs_help": sums["situations"][Situation.NEEDS_HELP]},

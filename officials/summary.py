@@ -78,7 +78,8 @@ STATE_ID = 1
 
 
 def uses_summary(scope: Scope) -> bool:
-    """Whether the scope's figures are read from the rows: a Dinas of a province or of the country."""
+    """Whether the scope's figures are read from the rows: a Dinas of a province or of the country,
+    whose scope is the whole area served, so the readers below sum every row."""
     return summary_level(scope) != "district"
 
 
@@ -306,17 +307,13 @@ def current_state() -> SummaryState:
     return state
 
 
-def rows_for(scope: Scope) -> models.QuerySet:
-    return VillageSummary.objects.filter(village__in=Village.objects.for_scope(scope))
-
-
-def area_sums(scope: Scope, level: str) -> dict:
+def area_sums(level: str) -> dict:
     """The rows summed per area of the level and overall, in one grouped query: villages per OVOP
     status (status_counts' shape: `total` and `districts`), per situation (`situations`, and
     `situation_counts` in AreaSituations.counts' shape), the COUNTED sums (`sums`), and per area the
     COUNTED sums and the villages needing help (`areas`)."""
     length = LEVEL_CODE_LENGTH[level]
-    rows = VillageSummary.objects.all() if scope.is_dinas else rows_for(scope)
+    rows = VillageSummary.objects.all()
     area = Left("district_id", length) if length else F("district_id")
     grouped = (
         rows.annotate(area=area)
@@ -373,17 +370,17 @@ def area_sums(scope: Scope, level: str) -> dict:
     }
 
 
-def first_years(scope: Scope) -> list[int]:
+def first_years() -> list[int]:
     """The year of each village's first designation (designation_trend's input), as counts per year."""
-    rows = VillageSummary.objects.all() if scope.is_dinas else rows_for(scope)
+    rows = VillageSummary.objects.all()
     per_year = rows.filter(first_year__isnull=False).values_list("first_year").annotate(n=Count("pk"))
     return [year for year, n in per_year for _ in range(n)]
 
 
-def to_propose(scope: Scope, limit: int) -> list[Village]:
+def to_propose(limit: int) -> list[Village]:
     """The first villages with products and no proposal, in the order of their codes (province,
     regency, kecamatan): through the rows' index, not a sort of every such village by name."""
-    rows = VillageSummary.objects.all() if scope.is_dinas else rows_for(scope)
+    rows = VillageSummary.objects.all()
     return [
         row.village
         for row in rows.filter(ovop_status=VillageStatus.HAS_PRODUCTS)
