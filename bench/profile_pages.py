@@ -36,6 +36,9 @@ Template.render, less the SQL it triggers) and other (middleware, view code, que
 instances); bench/profiling/core.py says exactly how each is timed. It is printed and written to
 bench/results/profile-<deployment>.md (ignored by git).
 
+--queries PAGE lists each query of that page's render instead, with its median time over --runs
+renders, slowest first (the one to EXPLAIN).
+
 --cprofile PAGE profiles that page instead (--runs renders within --budget) and prints the 30
 functions with the most cumulative and the most own time per render, with their share of the wall
 time; it writes bench/results/cprofile-<deployment>-<page>.md and .prof (for pstats or snakeviz).
@@ -141,7 +144,7 @@ def worker(deployment: str, options) -> None:
     warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
     from bench.profiling import pages as page_list
-    from bench.profiling.core import cprofile_page, profile_page
+    from bench.profiling.core import cprofile_page, profile_page, query_page
     from products.models import Product
     from villages.models import Village
 
@@ -150,10 +153,17 @@ def worker(deployment: str, options) -> None:
             f"{DATABASE_URL} holds no villages or products: run bench/page_weight.py once to seed"
         )
     clients = page_list.clients()
-    pages = page_list.chosen(page_list.all_pages(), options.cprofile or options.pages)
+    wanted = options.cprofile or options.queries or options.pages
+    pages = page_list.chosen(page_list.all_pages(), wanted)
     if not pages:
-        raise SystemExit(f"no page matches {options.cprofile or options.pages!r}")
+        raise SystemExit(f"no page matches {wanted!r}")
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if options.queries:
+        for page in pages:
+            log(f"· {deployment}: queries of {page.name} {page.url}")
+            text = query_page(clients[page.who], page.url, runs=options.runs, secure=True)
+            print(f"{deployment} deployment, page {page.name}. {text}", flush=True)
+        return
     if options.cprofile:
         for page in pages:
             log(f"· {deployment}: cProfile {page.name} {page.url}")
@@ -197,6 +207,9 @@ def main() -> None:
     )
     parser.add_argument("--pages", help="comma-separated page names or patterns (default: every page)")
     parser.add_argument("--cprofile", metavar="PAGE", help="cProfile this page (a name or pattern) instead")
+    parser.add_argument(
+        "--queries", metavar="PAGE", help="each query of this page (a name or pattern), slowest first"
+    )
     parser.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not migrate first")
     parser.add_argument("--worker", choices=sorted(DEPLOYMENTS), help=argparse.SUPPRESS)
     options = parser.parse_args()

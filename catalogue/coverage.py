@@ -210,9 +210,9 @@ def area_coverage(villages: models.QuerySet | None = None, state: SummaryState |
     if level == "district":
         return _village_coverage(Village.objects.in_service_area() if villages is None else villages)
     if villages is None:
-        if state is None:
-            summary.current_state()  # counted first when there are none yet, or of another day
-        return _grouped_coverage(summary.public_area_counts(level), level)
+        # counted first when there are none yet, or of another area
+        state = state or summary.current_state()
+        return _grouped_coverage(summary.public_area_counts(level, state), level)
     return _grouped_coverage(_counted_by_area(villages, level), level)
 
 

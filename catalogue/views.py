@@ -26,7 +26,6 @@ from core.caching import cache_public_page
 from core.pagination import paginate, search_query
 from officials import summary
 from products.models import (
-    Category,
     Designation,
     Product,
 )
@@ -43,29 +42,20 @@ MAP_LIST_LIMIT = 100  # list entries on a larger area's map page (its markers co
 MAP_POINTS_LIMIT = 200  # places map_points sends one by one; more are sent as clusters
 
 
-def _public_product_count() -> Coalesce:
-    """How many public products a category has: counted from the area's products (their own index),
-    not by joining every product of the country to the categories."""
-    counted = (
-        Product.objects.public()
-        .filter(category=OuterRef("pk"))
-        .order_by()
-        .values("category")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
 @require_safe
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     """The programme at a glance: the coverage drawn and tabled per kecamatan (per regency or province
     in a larger area), the newest flagships and success stories, and the ways into the catalogue."""
-    chosen, state = {"featured": None, "newest": None}, None
+    chosen, state = {"featured": None, "newest": None, "categories": None}, None
     if coverage_figures.area_level() != "district":  # a province or the country: summaries counted ahead
         state = summary.current_state()
-        chosen = {"featured": state.featured, "newest": state.newest}
+        counts = state.figures.get("categories")
+        chosen = {
+            "featured": state.featured,
+            "newest": state.newest,
+            "categories": None if counts is None else dict(counts),
+        }
     coverage = coverage_figures.area_coverage(state=state)
     totals = coverage.totals
     featured = showcase.featured(chosen["featured"])
@@ -75,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("product__village__district")
         .order_by("-updated_at", "-pk")[:STORY_COUNT]
     )
-    categories = Category.objects.annotate(product_count=_public_product_count()).filter(product_count__gt=0)
+    categories = showcase.categories(chosen["categories"])
     context = {
         "village_count": totals["villages"],
         "desa_count": totals["desa"],
@@ -332,15 +322,13 @@ def district_list(request: HttpRequest) -> HttpResponse:
     grouped = coverage_figures.area_level() != "district"
     order = ("code",) if grouped else ("name", "code")
     districts = District.objects.in_service_area().search(query).order_by(*order)
-    with_figures = (
-        District.objects.annotate(
-            village_count=_count_of(villages),
-            flagship_count=_count_of(flagships),
-            product_village_count=_count_of(with_products),
-        )
-        .select_related(*(("regency",) if grouped else ()))
-        .order_by(*order)
-    )
+    with_figures = District.objects.annotate(
+        village_count=_count_of(villages),
+        flagship_count=_count_of(flagships),
+        product_village_count=_count_of(with_products),
+    ).order_by(*order)
+    if grouped:  # grouped by regency: its name is shown
+        with_figures = with_figures.select_related("regency")
     page_obj = paginate(request, districts, rows=lambda codes: with_figures.filter(pk__in=codes))
     for district in page_obj:
         count = district.village_count

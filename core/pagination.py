@@ -24,7 +24,7 @@ def paginate(
     per_page: int = PAGE_SIZE,
     parameter: str = "page",
     *,
-    single_query: bool = False,
+    single_query: bool | None = None,
     rows: Callable[[list], Iterable] | None = None,
 ) -> Page:
     """The requested page; a missing, malformed or out-of-range number gives the nearest page.
@@ -39,16 +39,21 @@ def paginate(
     a scan of the whole country), `single_query` runs it once: one query reads the page's primary keys
     and the total (a window count over the keys alone, so no display column is computed for rows
     off the page), a second loads the page's rows by key, with the queryset's annotations and
-    related rows. `rows(pks)`, which implies it, loads them another way: `queryset` may then only
-    filter and order (lean: no aggregates, no joins for display), and the display columns are
-    computed for the page alone. An empty list costs the first query only; a page past the end one
-    COUNT more."""
+    related rows. `rows(pks)` loads them another way: `queryset` may then only filter and order
+    (lean: no aggregates, no joins for display), and the display columns are computed for the page
+    alone; it implies `single_query` unless told `single_query=False`: then the page's keys are read
+    alone (an index on the order gives them at once) and the total by a COUNT, left out when the
+    first page is not full. A window count sorts every row of the list to count it: over a whole
+    country's products that was 0.3 s, against 20 ms for the COUNT, so a list that is not searched
+    counts apart. An empty list costs the first query only; a page past the end one COUNT more."""
+    if single_query is None:
+        single_query = rows is not None
     if not (single_query or rows):
         paginator = Paginator(queryset, per_page)
         page = paginator.get_page(request.GET.get(parameter))
         page.object_list = list(page.object_list)
     else:
-        page = _page_and_total(request.GET.get(parameter), queryset, per_page, rows)
+        page = _page_and_total(request.GET.get(parameter), queryset, per_page, rows, windowed=single_query)
     paginator = page.paginator
     page.numbered = [
         None if number == Paginator.ELLIPSIS else number
@@ -63,7 +68,7 @@ def paginate(
 MAX_PAGE_NUMBER = 10**7
 
 
-def _page_and_total(requested, queryset, per_page: int, rows) -> Page:
+def _page_and_total(requested, queryset, per_page: int, rows, *, windowed: bool) -> Page:
     try:
         number = max(int(requested), 1) if requested not in (None, "") else 1
     except (TypeError, ValueError):
@@ -78,7 +83,10 @@ def _page_and_total(requested, queryset, per_page: int, rows) -> Page:
         if (name := getattr(getattr(term, "expression", None), "name", str(term).lstrip("-")))
         in queryset.query.annotations
     ]
-    counted = queryset.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL, *ordered_by)
+    if windowed:
+        counted = queryset.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL, *ordered_by)
+    else:
+        counted = queryset.values_list("pk", *ordered_by)
     if rows is None:
 
         def rows(pks: list):
@@ -89,8 +97,10 @@ def _page_and_total(requested, queryset, per_page: int, rows) -> Page:
         return list(counted[start : start + per_page])
 
     found = read(number)
-    if found:
+    if found and windowed:
         total = found[0][1]
+    elif found:  # the total, unless the first page holds every row
+        total = len(found) if number == 1 and len(found) < per_page else queryset.count()
     elif number == 1:
         total = 0
     else:  # past the end: the last page, as Paginator.get_page gives

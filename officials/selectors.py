@@ -97,15 +97,15 @@ def coverage(scope: Scope, sums: dict | None = None) -> dict:
     }
 
 
-def designation_trend(scope: Scope, summarised: bool = False) -> list[dict]:
+def designation_trend(scope: Scope, state: SummaryState | None = None) -> list[dict]:
     """Villages newly given a flagship each year (the year of their first designation), cumulative too;
-    from the summary rows when `summarised`.
+    from the summary rows' figures kept on `state` when given (a province or the country).
 
     Designations that were approved and later ended still count for the year they were made.
     """
     firsts = (
-        summary.first_years()
-        if summarised
+        summary.first_years(state)
+        if state is not None
         else (
             Designation.objects.for_scope(scope)
             .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED])
@@ -310,10 +310,10 @@ def dashboard_figures(scope: Scope, state: SummaryState | None = None) -> dict:
     market_areas = 0
     if summary.uses_summary(scope):
         state = state or summary.current_state()
-        sums = summary.area_sums(summary_level(scope))
+        sums = summary.area_sums(summary_level(scope), state)
         market_areas = state.market_areas
     cover = coverage(scope, sums)
-    trend = designation_trend(scope, summarised=sums is not None)
+    trend = designation_trend(scope, state if sums is not None else None)
     return {
         "coverage": cover,
         "trend": trend,
@@ -346,8 +346,7 @@ def recap_figures(scope: Scope, year: int) -> dict:
     country), the designations, assistance and assessments of a year."""
     sums = None
     if summary.uses_summary(scope):
-        summary.current_state()
-        sums = summary.area_sums(summary_level(scope))
+        sums = summary.area_sums(summary_level(scope), summary.current_state())
     cover = coverage(scope, sums)
     designations = (
         Designation.objects.for_scope(scope)
@@ -463,7 +462,7 @@ def home_figures(scope: Scope) -> dict:
     (from the summary rows for a province or the country)."""
     if summary.uses_summary(scope):
         state = summary.current_state()
-        sums = summary.area_sums(summary_level(scope))
+        sums = summary.area_sums(summary_level(scope), state)
         return {
             "statuses": sums["total"],
             **{key: sums["sums"][key] for key in ("awaiting", "expired", "expiring", "assessments_due")},
@@ -528,7 +527,7 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
     }
     if summary.uses_summary(scope):
         state = summary.current_state()
-        sums = summary.area_sums(summary_level(scope))
+        sums = summary.area_sums(summary_level(scope), state)
         by_area = {
             "heading": COVERAGE_LEVELS[summary_level(scope)][0],
             "totals": {**sums["sums"], "needs_help": sums["situations"][Situation.NEEDS_HELP]},

@@ -56,7 +56,7 @@ def situation_list(request: HttpRequest) -> HttpResponse:
     level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
     if summary.uses_summary(scope):  # a province or the country: summed from the village summaries
         state = summary.current_state()
-        counts = summary.area_sums(level)["situation_counts"]
+        counts = summary.area_sums(level, state)["situation_counts"]
     else:
         state, counts = None, area.counts(level)
     situation = request.GET.get("situasi", "")

@@ -245,6 +245,7 @@ def refresh(on: datetime.date | None = None, *, when_stale: bool = False) -> Sum
         state.market_areas = _market_areas(on)
         chosen = showcase.chosen_ids()
         state.featured, state.newest = chosen["featured"], chosen["newest"]
+        state.figures = {**area_figures(summary_level(AREA_SCOPE)), "categories": chosen["categories"]}
         state.computed_at = timezone.now()
         state.seconds = time.perf_counter() - started
         state.save()
@@ -307,16 +308,13 @@ def current_state() -> SummaryState:
     return state
 
 
-def area_sums(level: str) -> dict:
-    """The rows summed per area of the level and overall, in one grouped query: villages per OVOP
-    status (status_counts' shape: `total` and `districts`), per situation (`situations`, and
-    `situation_counts` in AreaSituations.counts' shape), the COUNTED sums (`sums`), and per area the
-    COUNTED sums and the villages needing help (`areas`)."""
+def _grouped(level: str) -> list[dict]:
+    """The rows summed per area of the level: villages per OVOP status and per situation, and the
+    COUNTED sums (one grouped query)."""
     length = LEVEL_CODE_LENGTH[level]
-    rows = VillageSummary.objects.all()
     area = Left("district_id", length) if length else F("district_id")
-    grouped = (
-        rows.annotate(area=area)
+    return list(
+        VillageSummary.objects.annotate(area=area)
         .order_by()
         .values("area")
         .annotate(
@@ -325,6 +323,64 @@ def area_sums(level: str) -> dict:
             **{key: Sum(key) for key in COUNTED},
         )
     )
+
+
+def _public_grouped(level: str) -> list[dict]:
+    """The public coverage's rows per area (public_area_counts), coordinates as floats."""
+    length = LEVEL_CODE_LENGTH[level]
+    rows = (
+        VillageSummary.objects.annotate(area=Left("district_id", length) if length else F("district_id"))
+        .order_by()
+        .values("area", "public_situation", "kind")
+        .annotate(
+            n=Count("pk"),
+            lat=models.Avg("latitude"),
+            lng=models.Avg("longitude"),
+            located=Count("latitude"),
+        )
+    )
+    return [{**row, "lat": _float(row["lat"]), "lng": _float(row["lng"])} for row in rows]
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _first_years() -> list[list[int]]:
+    rows = VillageSummary.objects.filter(first_year__isnull=False)
+    return [
+        list(pair) for pair in rows.values_list("first_year").annotate(n=Count("pk")).order_by("first_year")
+    ]
+
+
+def area_figures(level: str) -> dict:
+    """What the pages sum from the rows, for areas of `level`, counted once with the rows (kept on the
+    state, `SummaryState.figures`): the grouped sums (area_sums), the public coverage's rows
+    (public_area_counts) and the first designation years (first_years)."""
+    return {
+        "level": level,
+        "grouped": _grouped(level),
+        "public": _public_grouped(level),
+        "first_years": _first_years(),
+    }
+
+
+def _kept(state: SummaryState | None, level: str) -> dict | None:
+    """The figures kept on the state for `level`, or None (another level, or none kept yet)."""
+    if state is None:
+        state = SummaryState.objects.filter(pk=STATE_ID).only("figures").first()
+    figures = state.figures if state is not None else None
+    return figures if figures and figures.get("level") == level else None
+
+
+def area_sums(level: str, state: SummaryState | None = None) -> dict:
+    """The rows summed per area of the level and overall: villages per OVOP status (status_counts'
+    shape: `total` and `districts`), per situation (`situations`, and `situation_counts` in
+    AreaSituations.counts' shape), the COUNTED sums (`sums`), and per area the COUNTED sums and the
+    villages needing help (`areas`). From the figures kept on `state` (read when not given) for the
+    deployment's level; one grouped query for another level."""
+    kept = _kept(state, level)
+    grouped = kept["grouped"] if kept else _grouped(level)
     names = dict(LEVEL_MODELS[level].objects.values_list("code", "name"))
     statuses, total = [], dict.fromkeys((*VillageStatus.values, "all"), 0)
     per_situation, situations = [], dict.fromkeys((*Situation.values, "all"), 0)
@@ -370,10 +426,11 @@ def area_sums(level: str) -> dict:
     }
 
 
-def first_years() -> list[int]:
-    """The year of each village's first designation (designation_trend's input), as counts per year."""
-    rows = VillageSummary.objects.all()
-    per_year = rows.filter(first_year__isnull=False).values_list("first_year").annotate(n=Count("pk"))
+def first_years(state: SummaryState | None = None) -> list[int]:
+    """The year of each village's first designation (designation_trend's input), from the counts per
+    year (kept on `state`, read when not given)."""
+    kept = _kept(state, summary_level(AREA_SCOPE))
+    per_year = kept["first_years"] if kept else _first_years()
     return [year for year, n in per_year for _ in range(n)]
 
 
@@ -399,18 +456,9 @@ def received_help(deliveries: models.QuerySet) -> models.QuerySet:
     )
 
 
-def public_area_counts(level: str) -> list[dict]:
+def public_area_counts(level: str, state: SummaryState | None = None) -> list[dict]:
     """The public coverage of catalogue.coverage grouped by area: villages per public situation and
-    kind, with the mean of the located villages' coordinates; one grouped query."""
-    length = LEVEL_CODE_LENGTH[level]
-    return list(
-        VillageSummary.objects.annotate(area=Left("district_id", length) if length else F("district_id"))
-        .order_by()
-        .values("area", "public_situation", "kind")
-        .annotate(
-            n=Count("pk"),
-            lat=models.Avg("latitude"),
-            lng=models.Avg("longitude"),
-            located=Count("latitude"),
-        )
-    )
+    kind, with the mean of the located villages' coordinates (kept on `state`, read when not given;
+    one grouped query for another level)."""
+    kept = _kept(state, level)
+    return kept["public"] if kept else _public_grouped(level)

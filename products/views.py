@@ -100,13 +100,24 @@ def product_list(request: HttpRequest) -> HttpResponse:
     products, sorting = sort(request, products.order_by("name", "pk"), PRODUCT_COLUMNS)
     product_filter = ProductFilter(request.GET, queryset=products, scope=scope)
     page_obj = paginate(
-        request, product_filter.qs, rows=lambda pks: Product.objects.for_officials_list().filter(pk__in=pks)
+        request,
+        product_filter.qs,
+        # One query for the keys and the total only when searched (core.pagination).
+        single_query=_searched(product_filter),
+        rows=lambda pks: Product.objects.for_officials_list().filter(pk__in=pks),
     )
     return render(
         request,
         "products/product_list.html",
         {"filter": product_filter, "page_obj": page_obj, "sorting": sorting},
     )
+
+
+def _searched(filterset) -> bool:
+    """Whether the list is searched (its `q`): the search's condition is what costs, and a window count
+    runs it once for the page and the total (core.pagination)."""
+    form = filterset.form
+    return bool(form.is_valid() and form.cleaned_data.get("q"))
 
 
 def _related_count(through, column: str) -> Coalesce:
@@ -309,6 +320,7 @@ def producer_list(request: HttpRequest) -> HttpResponse:
     page_obj = paginate(
         request,
         producer_filter.qs,
+        single_query=_searched(producer_filter),
         rows=lambda pks: Producer.objects.for_officials_list().filter(pk__in=pks),
     )
     return render(

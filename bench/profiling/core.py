@@ -259,3 +259,41 @@ def cprofile_page(
             )
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n", profiler
+
+
+def query_page(client, url: str, *, runs: int, top: int = 15, **extra) -> str:
+    """Each query of a render of `url` (after a warm-up) with its median time over `runs` renders,
+    slowest first (a query is told apart by its position in the render, its SQL shortened): where a
+    page's SQL time goes, the query to EXPLAIN first."""
+    from django.db import connection
+
+    client.get(url, **extra)
+    times: dict[int, list[float]] = defaultdict(list)
+    texts: dict[int, str] = {}
+    for _ in range(runs):
+        position = 0
+
+        def timed(execute, sql, params, many, context):
+            nonlocal position
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                times[position].append((time.perf_counter() - started) * 1000)
+                texts.setdefault(position, " ".join(str(sql).split()))
+                position += 1
+
+        with connection.execute_wrapper(timed):
+            body(client.get(url, **extra))
+    medians = sorted(((percentile(values, 50), index) for index, values in times.items()), reverse=True)
+    total = sum(median for median, _index in medians)
+    lines = [
+        f"Queries of `{url}`: {len(medians)} a render, {total:.1f} ms of SQL (medians of {runs} renders).",
+        "",
+        "| # | median ms | share | SQL (first 400 characters) |",
+        "|---:|---:|---:|---|",
+    ]
+    for median, index in medians[:top]:
+        text = texts[index].replace("|", "\\|")
+        lines.append(f"| {index + 1} | {median:.1f} | {median / (total or 1):.0%} | `{text[:400]}` |")
+    return "\n".join(lines) + "\n"

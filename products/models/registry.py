@@ -155,6 +155,8 @@ class Producer(models.Model):
 
     class Meta:
         ordering = ["business_name", "pk"]
+        # The officials' list's order: a page of a country's producers read in order, not sorted.
+        indexes = [models.Index(fields=["business_name", "id"], name="producer_name_order")]
         verbose_name = _("produsen (UMKM)")
         verbose_name_plural = pgettext_lazy("plural", "produsen (UMKM)")
         constraints = [
@@ -435,7 +437,11 @@ class Product(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=ProductStatus.values), name="product_status_valid"),
         ]
-        indexes = [models.Index(fields=["status", "village"], name="product_status_village")]
+        indexes = [
+            models.Index(fields=["status", "village"], name="product_status_village"),
+            # The officials' list's order: a page of a country's products read in order, not sorted.
+            models.Index(fields=["name", "id"], name="product_name_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -159,11 +159,11 @@ def test_a_national_home_runs_a_fixed_number_of_queries(
     settings.OVOP_AREA_CODE = "ID"
     more_places(extra)
     summary.refresh()  # the village summaries counted ahead, as the scheduled task does
-    with django_assert_num_queries(9):
-        # 1 the summaries' state (current: nothing to count), 2 the summaries counted per province
-        # and situation, 3 the provinces' names, 4 the regency of the portal's profile (the site's
-        # identity; the country itself needs no query), 5 newest flagships, 6 stories, 7 featured
-        # flagships, 8 their covers, 9 categories
+    with django_assert_num_queries(8):
+        # 1 the summaries' state (current: nothing to count; it holds the coverage per province and
+        # situation, and the categories' counts), 2 the provinces' names, 3 the regency of the
+        # portal's profile (the site's identity; the country itself needs no query), 4 newest
+        # flagships, 5 stories, 6 featured flagships, 7 their covers, 8 categories
         client.get(reverse("catalogue:home"))
 
 
@@ -285,7 +285,7 @@ def test_the_home_and_lists_stay_under_200_kb_for_a_whole_country(
     summary.refresh()
     # As a national home above, with no flagship: none featured or newest when the summaries were
     # counted (no query for them, nor for covers).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         home = client.get(reverse("catalogue:home"))
     assert len(home.content) < 200_000
     drawing = home.context["coverage_map"]
