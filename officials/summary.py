@@ -178,6 +178,14 @@ def count_villages(on: datetime.date) -> dict[str, dict]:
     return rows
 
 
+def _help_this_year(on: datetime.date) -> dict:
+    """The help the villages of each situation received this year (officials.selectors.help_received),
+    from the rows just written: the Dinas dashboard's table of help per situation."""
+    from .selectors import delivered_in, help_received
+
+    return {"year": on.year, **help_received(received_help(delivered_in(AREA_SCOPE, on.year)))}
+
+
 def _market_areas(on: datetime.date) -> int:
     """Distinct cities and regions the flagships are sold in (not a sum of villages: counted whole)."""
     from .selectors import flagships_with_completeness
@@ -245,7 +253,11 @@ def refresh(on: datetime.date | None = None, *, when_stale: bool = False) -> Sum
         state.market_areas = _market_areas(on)
         chosen = showcase.chosen_ids()
         state.featured, state.newest = chosen["featured"], chosen["newest"]
-        state.figures = {**area_figures(summary_level(AREA_SCOPE)), "categories": chosen["categories"]}
+        state.figures = {
+            **area_figures(summary_level(AREA_SCOPE)),
+            "categories": chosen["categories"],
+            "help": _help_this_year(on),
+        }
         state.computed_at = timezone.now()
         state.seconds = time.perf_counter() - started
         state.save()

@@ -41,6 +41,13 @@ def service_area(code: str) -> Q:
     return Q(**{f"{code}__startswith": f"{area}."})
 
 
+def sees_every_row(scope: "Scope") -> bool:
+    """Whether the scope holds every row of the database (the Dinas of a deployment serving the whole
+    country): a query reached through a product or a producer then needs no condition on them, where
+    `product IN (every product)` made the planner read every product of the country (0.2 s)."""
+    return scope.is_dinas and settings.OVOP_AREA_CODE == "ID"
+
+
 class ScopedQuerySet(models.QuerySet):
     """Rows that lie in a village or kecamatan: `for_scope` keeps those an official may work on (their
     kecamatan; the whole area served for the Dinas). The one rule for every such model: a subclass

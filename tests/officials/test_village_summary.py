@@ -20,7 +20,7 @@ from core.caching import figures_version, public_version
 from officials import selectors, summary
 from officials.models import SummaryState, VillageSummary
 from products.models import Product
-from tests.factories import ProductFactory
+from tests.factories import LegalityDocumentFactory, ProducerFactory, ProductFactory
 from tests.officials.test_dashboard import CIRUAS_5, designate, village, world  # noqa: F401 (a fixture)
 from villages.models import Village
 from villages.roles import Scope
@@ -59,7 +59,8 @@ def test_the_summed_figures_are_the_figures_counted_live(country):
     assert figures["completeness"]["online"] == completeness["online"]
     assert figures["completeness"]["market_areas"] == completeness["market_areas"]
     situations = selectors.situation_help_delivered(DINAS)
-    assert figures["situation_help"] == situations
+    assert figures["situation_help"] == situations  # kept with the summaries; here counted live
+    assert any(any(row["counts"]) for row in situations["rows"])  # the 2026 packaging delivery
     pipeline = selectors.pipeline(DINAS, cover["total"])
     assert figures["pipeline"]["awaiting"] == pipeline["awaiting"] == 1
     assert {v.code for v in figures["pipeline"]["to_propose"]} == {v.code for v in pipeline["to_propose"]}
@@ -155,12 +156,11 @@ def test_the_dashboard_of_the_country_runs_a_fixed_number_of_queries(
         ProductFactory(village=spare)
     summary.refresh()
     client.force_login(dinas)
-    with django_assert_num_queries(11):
-        # 1 session, 2 user, 3 groups, 4 the summaries' state (with the sums per province and the
-        # first designation years, counted with the rows), 5 the provinces' names, 6 villages to
-        # propose, 7 assistance by kind, year and funding, 8 programmes, 9 the year's deliveries with
-        # their village's situation, 10 the help each situation calls for, 11 the regency of the
-        # profile
+    with django_assert_num_queries(9):
+        # 1 session, 2 user, 3 groups, 4 the summaries' state (with the sums per province, the first
+        # designation years and this year's help per situation, counted with the rows), 5 the
+        # provinces' names, 6 villages to propose, 7 assistance by kind, year and funding,
+        # 8 programmes, 9 the regency of the profile
         client.get(reverse("officials:dashboard"))
 
 
@@ -197,10 +197,10 @@ def test_the_to_do_list_of_the_country_counts_per_province_what_it_cannot_list(
 ):
     client.force_login(dinas)
     client.get(reverse("officials:todo"))  # the summaries counted
-    with django_assert_num_queries(8):
-        # 1 session, 2 user, 3 groups, 4 follow-ups due (none: nothing more to read), 5-6 documents
-        # expired or expiring (of products, of producers), 7 the summaries' state (with the sums per
-        # province), 8 the provinces' names
+    with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 groups, 4 follow-ups due (none: nothing more to read), 5 documents
+        # expired or expiring (of products and producers alike: the whole country), 6 the summaries'
+        # state (with the sums per province), 7 the provinces' names
         response = client.get(reverse("officials:todo"))
     by_area = response.context["by_area"]
     live = selectors.follow_up(DINAS)
@@ -272,3 +272,24 @@ def test_the_figures_kept_with_the_rows_are_those_summed_from_them(country):
     # Counted again with the rows: a new product's category shows at once after the next count.
     ProductFactory(village=Village.objects.filter(district_id="36.04.05").first())
     assert summary.refresh().figures["categories"] != state.figures["categories"]
+
+
+def test_the_country_reads_visits_and_documents_without_naming_every_product(settings, country):
+    """A Dinas of the whole country sees every row: `product IN (every product)` made the planner read
+    the country's products for the to-do list's follow-ups and documents (0.2 s each). Its documents,
+    a producer's and a product's alike, come soonest first from one query."""
+    settings.OVOP_AREA_CODE = "36.04"
+    assert "IN (SELECT" in str(MentoringVisit.objects.for_scope(DINAS).query)  # a regency: its own
+    settings.OVOP_AREA_CODE = "ID"
+    assert "IN (SELECT" not in str(MentoringVisit.objects.for_scope(DINAS).query)
+    today = timezone.localdate()
+    # Before the world's product document that expired on 1 January 2021.
+    producer_document = LegalityDocumentFactory(
+        producer=ProducerFactory(), issued_on=datetime.date(2018, 1, 1), expires_on=datetime.date(2020, 1, 1)
+    )
+    documents = selectors.todo_lists(DINAS, today)["documents"]
+    assert documents[0] == producer_document  # expired longest ago: first, before every product's
+    assert [d.expires_on for d in documents] == sorted(d.expires_on for d in documents)
+    assert {d.product_id is None for d in documents} == {True, False}
+    settings.OVOP_AREA_CODE = "36.04"  # the regency's two queries list the same documents
+    assert selectors.todo_lists(DINAS, today)["documents"] == documents
