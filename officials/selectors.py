@@ -327,14 +327,20 @@ def dashboard_figures(scope: Scope, state: SummaryState | None = None) -> dict:
     }
 
 
+def _assessments(scope: Scope) -> QuerySet:
+    """The assessments of the area's products (every one for the whole country: sees_every_row)."""
+    if sees_every_row(scope):
+        return Assessment.objects.all()
+    return Assessment.objects.filter(product__in=Product.objects.for_scope(scope))
+
+
 def recap_years(scope: Scope, today: datetime.date) -> list[int]:
     """Every year the area has data for (designations, deliveries, assessments), newest first, and
     always this year: a regency that recorded its 2016 decree can print its 2016 recap."""
-    products = Product.objects.for_scope(scope)
     firsts = [
         Designation.objects.for_scope(scope).aggregate(first=Min("year"))["first"],
         Delivery.objects.for_scope(scope).aggregate(first=Min("delivered_on"))["first"],
-        Assessment.objects.filter(product__in=products).aggregate(first=Min("assessed_on"))["first"],
+        _assessments(scope).aggregate(first=Min("assessed_on"))["first"],
     ]
     years = [f if isinstance(f, int) else f.year for f in firsts if f is not None]
     first = min([*years, today.year])
@@ -378,7 +384,8 @@ def recap_figures(scope: Scope, year: int) -> dict:
         all_villages.add(row["village"])
     by_kind = sorted(per_kind.values(), key=lambda row: -row["total"])
     stars = (
-        Assessment.objects.filter(product__in=Product.objects.for_scope(scope), assessed_on__year=year)
+        _assessments(scope)
+        .filter(assessed_on__year=year)
         .values("stars")
         .annotate(n=Count("pk"))
         .order_by("-stars")

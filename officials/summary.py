@@ -47,7 +47,7 @@ from products.models import (
     VillageStatus,
 )
 from products.models.legality import expired_q, expiring_q
-from products.selectors import public_situation, with_ovop_status
+from products.selectors import PUBLIC_SITUATIONS, public_situation, with_ovop_status
 from villages.models import District, Province, Regency, Village, summary_level
 from villages.roles import Scope
 
@@ -75,6 +75,7 @@ COUNTED = (
     "mentoring_overdue",
 )
 STATE_ID = 1
+PUBLIC_NONE = PUBLIC_SITUATIONS[-1]  # a village the public pages show nothing of
 
 
 def uses_summary(scope: Scope) -> bool:
@@ -456,6 +457,13 @@ def to_propose(limit: int) -> list[Village]:
         .select_related("village__district")
         .order_by("village_id")[:limit]
     ]
+
+
+def first_public_places(limit: int) -> list[str]:
+    """The codes of the first `limit` villages the public map lists (a flagship, a proposal or
+    products: a public situation other than none), in the order of their codes."""
+    rows = VillageSummary.objects.exclude(public_situation=PUBLIC_NONE).order_by("village_id")
+    return list(rows.values_list("village_id", flat=True)[:limit])
 
 
 def received_help(deliveries: models.QuerySet) -> models.QuerySet:
