@@ -43,12 +43,10 @@ def newest(chosen: list[int] | None = None) -> QuerySet:
 
 
 def chosen_ids() -> dict[str, list[int]]:
-    """The featured products' and newest designations' ids, and the categories' public product counts
-    (as pairs), for the summaries' state."""
+    """The featured products' and newest designations' ids, for the summaries' state."""
     return {
         "featured": list(featured().values_list("pk", flat=True)),
         "newest": list(newest().values_list("pk", flat=True)),
-        "categories": [list(pair) for pair in category_counts().items()],
     }
 
 
@@ -57,10 +55,9 @@ def _public_products() -> QuerySet:
 
 
 def category_counts() -> dict[int, int]:
-    """How many public products each category has (those with none left out), for the summaries'
-    state: one grouped query over the area's products."""
-    rows = _public_products().annotate(n=Count("pk")).values_list("category", "n")
-    return {category: n for category, n in rows if n}
+    """How many public products each category with any has, for the summaries' state: one grouped
+    query over the area's products."""
+    return dict(_public_products().annotate(n=Count("pk")).values_list("category", "n"))
 
 
 def categories(counts: dict[int, int] | None = None) -> list[Category]:

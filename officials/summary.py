@@ -256,7 +256,7 @@ def refresh(on: datetime.date | None = None, *, when_stale: bool = False) -> Sum
         state.featured, state.newest = chosen["featured"], chosen["newest"]
         state.figures = {
             **area_figures(summary_level(AREA_SCOPE)),
-            "categories": chosen["categories"],
+            "categories": [list(pair) for pair in showcase.category_counts().items()],
             "help": _help_this_year(on),
         }
         state.computed_at = timezone.now()
@@ -378,20 +378,18 @@ def area_figures(level: str) -> dict:
     }
 
 
-def _kept(state: SummaryState | None, level: str) -> dict | None:
+def _kept(state: SummaryState, level: str) -> dict | None:
     """The figures kept on the state for `level`, or None (another level, or none kept yet)."""
-    if state is None:
-        state = SummaryState.objects.filter(pk=STATE_ID).only("figures").first()
-    figures = state.figures if state is not None else None
+    figures = state.figures
     return figures if figures and figures.get("level") == level else None
 
 
-def area_sums(level: str, state: SummaryState | None = None) -> dict:
+def area_sums(level: str, state: SummaryState) -> dict:
     """The rows summed per area of the level and overall: villages per OVOP status (status_counts'
     shape: `total` and `districts`), per situation (`situations`, and `situation_counts` in
     AreaSituations.counts' shape), the COUNTED sums (`sums`), and per area the COUNTED sums and the
-    villages needing help (`areas`). From the figures kept on `state` (read when not given) for the
-    deployment's level; one grouped query for another level."""
+    villages needing help (`areas`). From the figures kept on `state` for the deployment's level; one
+    grouped query for another level."""
     kept = _kept(state, level)
     grouped = kept["grouped"] if kept else _grouped(level)
     names = dict(LEVEL_MODELS[level].objects.values_list("code", "name"))
@@ -439,11 +437,11 @@ def area_sums(level: str, state: SummaryState | None = None) -> dict:
     }
 
 
-def first_years(state: SummaryState | None = None) -> list[int]:
+def first_years(state: SummaryState) -> list[int]:
     """The year of each village's first designation (designation_trend's input), from the counts per
-    year (kept on `state`, read when not given)."""
-    kept = _kept(state, summary_level(AREA_SCOPE))
-    per_year = kept["first_years"] if kept else _first_years()
+    year kept on `state` (counted from the rows when none are kept yet)."""
+    per_year = state.figures.get("first_years")
+    per_year = _first_years() if per_year is None else per_year
     return [year for year, n in per_year for _ in range(n)]
 
 
@@ -476,9 +474,9 @@ def received_help(deliveries: models.QuerySet) -> models.QuerySet:
     )
 
 
-def public_area_counts(level: str, state: SummaryState | None = None) -> list[dict]:
+def public_area_counts(level: str, state: SummaryState) -> list[dict]:
     """The public coverage of catalogue.coverage grouped by area: villages per public situation and
-    kind, with the mean of the located villages' coordinates (kept on `state`, read when not given;
-    one grouped query for another level)."""
+    kind, with the mean of the located villages' coordinates (kept on `state`; one grouped query for
+    another level)."""
     kept = _kept(state, level)
     return kept["public"] if kept else _public_grouped(level)
