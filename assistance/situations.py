@@ -19,6 +19,7 @@ reasons themselves (`flagship_help_signals`, four queries) are read only for the
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -346,18 +347,74 @@ def needy_flagships(
     )
 
 
+@functools.lru_cache(maxsize=32)
+def _needy_villages_sql(alias: str, on: datetime.date, rule: tuple) -> tuple[str, tuple]:
+    """needy_flagships(on)'s villages as SQL and its parameters, compiled once per database, day and
+    rule (`rule`: _needy_rule()) in each process: building and compiling the signals' dozen
+    subqueries cost 20-50 ms of Python on every page that counts or filters situations, several times
+    what the database then spends on a regency's villages."""
+    query = needy_flagships(on).order_by().values("village_id").query
+    sql, params = query.get_compiler(using=alias).as_sql()
+    return sql, tuple(params)
+
+
+def _needy_rule() -> tuple:
+    """What needy_flagships' SQL depends on besides the day and the database: the settings it reads and
+    the time zone TruncDate converts in."""
+    return (
+        settings.OVOP_DECLINE_QUARTERS,
+        settings.OVOP_OUTCOME_SILENCE_QUARTERS,
+        settings.OVOP_MENTORING_DAYS,
+        ASSESSMENT_VALID_MONTHS,
+        timezone.get_current_timezone_name(),
+    )
+
+
+class NeedyVillage(models.Expression):
+    """Whether the village column `village` (of the query this is used in) is one of needy_flagships'
+    villages on `on`, in SQL compiled ahead (_needy_villages_sql). `per_village`: looked up in them per
+    village (EXISTS), else the needy villages read once (IN)."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, village: str, on: datetime.date, per_village: bool):
+        super().__init__()
+        self.village = F(village)
+        self.on = on
+        self.per_village = per_village
+
+    def get_source_expressions(self) -> list:
+        return [self.village]
+
+    def set_source_expressions(self, expressions: list) -> None:
+        (self.village,) = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, tuple]:
+        sql, params = _needy_villages_sql(connection.alias, self.on, _needy_rule())
+        column, column_params = compiler.compile(self.village)
+        if self.per_village:
+            needy = connection.ops.quote_name("needy")
+            village_id = connection.ops.quote_name("village_id")
+            return (
+                # Only SQL Django compiled and quoted names; the values travel as parameters.
+                f"EXISTS (SELECT 1 FROM ({sql}) {needy} WHERE {needy}.{village_id} = {column})",  # noqa: S608
+                (*params, *column_params),
+            )
+        return f"{column} IN ({sql})", (*column_params, *params)
+
+
 def needs_help_expression(
     on: datetime.date | None = None, village: str = "pk", villages: models.QuerySet | None = None
 ) -> Q:
     """Whether the village (named as in situation_expression; one of `villages` when given) has a
     flagship needing help. Not correlated: the database reads the area's needy flagships once and
     looks each village up in them, instead of testing every signal once per village."""
-    if villages is not None and villages.query.where:
-        # An area within the country: each of its villages looked up by its own index; joined to the
-        # area instead, the planner (which cannot guess how many flagships the signals keep) may
-        # compare each flagship with each village.
-        return Q(Exists(needy_flagships(on).filter(village=OuterRef(village))))
-    return Q(**{f"{village}__in": needy_flagships(on).values("village_id")})
+    # An area within the country: each of its villages looked up by its own index; joined to the area
+    # instead, the planner (which cannot guess how many flagships the signals keep) may compare each
+    # flagship with each village.
+    per_village = villages is not None and bool(villages.query.where)
+    return Q(NeedyVillage(village, on or timezone.localdate(), per_village))
 
 
 def full_situation_expression(

@@ -8,6 +8,7 @@ import random
 import pytest
 from django.utils import timezone
 
+from assistance import situations
 from assistance.models import HelpFlag, MentoringVisit, OutcomeRecord, Situation
 from assistance.situations import (
     FLAGSHIP,
@@ -245,3 +246,37 @@ def test_the_reasons_shown_are_those_read_one_by_one(settings):
         assert village.situation == Situation.NEEDS_HELP
         assert village.reasons == everyone[village.code].reasons
     assert all(v.base_situation == FLAGSHIP for v in page)
+
+
+def test_the_needy_rule_is_compiled_once_per_day_and_rule_and_follows_both(settings):
+    """needy_flagships' SQL is compiled once per day and rule in a process (it took longer to build
+    than to run); a changed setting or another day compiles it afresh, never answers with the old."""
+    settings.OVOP_MENTORING_DAYS = MENTORING_DAYS
+    settings.OVOP_DECLINE_QUARTERS = 2
+    settings.OVOP_OUTCOME_SILENCE_QUARTERS = 2
+    build_varied_flagships(5)
+    villages = Village.objects.filter(code__startswith=REGENCY)
+    on = DAYS[0]
+    situations._needy_villages_sql.cache_clear()
+
+    area = AreaSituations(villages, on)
+    first = area.counts()["total"]
+    assert {v.code for v in area.filtered(Situation.NEEDS_HELP)} == {
+        code for code, s in read_one_by_one(villages, on).items() if s == Situation.NEEDS_HELP
+    }
+    assert AreaSituations(villages, on).counts()["total"] == first
+    assert situations._needy_villages_sql.cache_info().misses == 1
+
+    # Visits are due only after ten years: fewer flagships need help, as read one by one.
+    settings.OVOP_MENTORING_DAYS = 3650
+    expected = read_one_by_one(villages, on)
+    relaxed = AreaSituations(villages, on).counts()["total"]
+    assert relaxed[Situation.NEEDS_HELP] == sum(1 for s in expected.values() if s == Situation.NEEDS_HELP)
+    assert relaxed[Situation.NEEDS_HELP] < first[Situation.NEEDS_HELP]
+
+    later = on + datetime.timedelta(days=400)
+    expected = read_one_by_one(villages, later)
+    assert AreaSituations(villages, later).counts()["total"][Situation.NEEDS_HELP] == sum(
+        1 for s in expected.values() if s == Situation.NEEDS_HELP
+    )
+    assert situations._needy_villages_sql.cache_info().misses == 3
