@@ -19,6 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.links import CODE, path_for_each
 from officials import summary
 from officials.models import SummaryState
 from products.selectors import PUBLIC_SITUATIONS, public_situation
@@ -251,38 +252,38 @@ def _village_coverage(villages: models.QuerySet) -> Coverage:
     located = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
     project = Projection([(float(r["latitude"]), float(r["longitude"])) for r in located])
     points = []
-    kinds = dict(Village.Kind.choices)
+    district_path = path_for_each("catalogue:district_detail", CODE)
+    village_path = path_for_each("catalogue:village_detail", CODE)
+    # Each label translated once, not once a village.
+    kinds = {kind: str(label) for kind, label in Village.Kind.choices}
+    labels = {situation: str(label) for situation, label in LABELS.items()}
     for r in rows:
-        area = areas.setdefault(
-            r["district_id"],
-            AreaRow(
-                r["district_id"],
-                r["district__name"],
-                reverse("catalogue:district_detail", args=[r["district_id"]]),
-            ),
-        )
+        area = areas.get(r["district_id"])
+        if area is None:
+            area = areas[r["district_id"]] = AreaRow(
+                r["district_id"], r["district__name"], district_path(r["district_id"])
+            )
         has_place = r["latitude"] is not None and r["longitude"] is not None
         lat, lng = (float(r["latitude"]), float(r["longitude"])) if has_place else (None, None)
         area.add(r["public_situation"], r["kind"], 1, lat, lng, int(has_place))
         if has_place:
             x, y = project(lat, lng)
-            title = f"{kinds.get(r['kind'], '')} {r['name']}: {LABELS[r['public_situation']]}"
-            points.append(
-                Point(
-                    x, y, r["public_situation"], title, reverse("catalogue:village_detail", args=[r["code"]])
-                )
-            )
+            title = f"{kinds.get(r['kind'], '')} {r['name']}: {labels[r['public_situation']]}"
+            points.append(Point(x, y, r["public_situation"], title, village_path(r["code"])))
     return _finish("district", list(areas.values()), points, project, len(rows) - len(located))
 
 
 def _grouped_coverage(grouped: list[dict], level: str) -> Coverage:
     """`grouped`: villages counted per area, public situation and kind, with their mean coordinates."""
     names = dict(LEVEL_MODELS[level].objects.values_list("code", "name"))
+    district_list = reverse("villages:district_list")
     areas: dict[str, AreaRow] = {}
     for r in grouped:
         # An area has no page of its own: its row opens the kecamatan list searched by its code.
-        url = f"{reverse('villages:district_list')}?q={r['area']}"
-        area = areas.setdefault(r["area"], AreaRow(r["area"], names.get(r["area"], r["area"]), url))
+        area = areas.get(r["area"])
+        if area is None:
+            url = f"{district_list}?q={r['area']}"
+            area = areas[r["area"]] = AreaRow(r["area"], names.get(r["area"], r["area"]), url)
         lat = float(r["lat"]) if r["lat"] is not None else None
         lng = float(r["lng"]) if r["lng"] is not None else None
         area.add(r["public_situation"], r["kind"], r["n"], lat, lng, r["located"] if lat is not None else 0)

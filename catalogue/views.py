@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from assistance.models import SuccessStory
 from assistance.selectors import public_assistance_summary
 from core.caching import cache_public_page
+from core.links import CODE, SLUG, path_for_each
 from core.pagination import paginate, search_query
 from officials import summary
 from products.models import (
@@ -170,19 +171,34 @@ def _map_places():
     )
 
 
-def _map_point(village) -> dict:
-    return {
-        "name": str(village),
-        "district": village.district.name,
-        "situation": village.public_situation,
-        "situation_label": str(coverage_figures.LABELS[village.public_situation]),
-        "product": village.flagship_name or "",
-        "url": reverse("catalogue:product", args=[village.flagship_slug])
-        if village.flagship_slug
-        else village.get_absolute_url(),
-        "lat": float(village.latitude),
-        "lng": float(village.longitude),
-    }
+def _with_paths(places: list) -> list:
+    """Set `path` (the village's page) and `product_path` (its flagship's page, or None) on each of
+    `places`, each kind of address reversed once for all (core.links.path_for_each)."""
+    village_path = path_for_each("catalogue:village_detail", CODE)
+    product_path = path_for_each("catalogue:product", SLUG)
+    for village in places:
+        village.path = village_path(village.code)
+        village.product_path = product_path(village.flagship_slug) if village.flagship_slug else None
+    return places
+
+
+def _map_points(places: list) -> list[dict]:
+    """The map's markers of `places` (set by _with_paths), those with coordinates."""
+    labels = {situation: str(label) for situation, label in coverage_figures.LABELS.items()}
+    return [
+        {
+            "name": str(village),
+            "district": village.district.name,
+            "situation": village.public_situation,
+            "situation_label": labels[village.public_situation],
+            "product": village.flagship_name or "",
+            "url": village.product_path or village.path,
+            "lat": float(village.latitude),
+            "lng": float(village.longitude),
+        }
+        for village in places
+        if village.latitude is not None and village.longitude is not None
+    ]
 
 
 @require_safe
@@ -206,7 +222,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         # walk): tested village by village the planner hashed every flagship and proposal of the
         # country first (0.45 s). Each is checked and described live all the same.
         places = places.filter(code__in=summary.first_public_places(limit + 1)).order_by("code")
-    places = list(places[: limit + 1])
+    places = _with_paths(list(places[: limit + 1]))
     more = len(places) > limit
     places = places[:limit]
     map_config = {
@@ -215,9 +231,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "district_label": _("Kec."),
     }
     if inline:
-        map_config["points"] = [
-            _map_point(v) for v in places if v.latitude is not None and v.longitude is not None
-        ]
+        map_config["points"] = _map_points(places)
     else:
         map_config["points_url"] = reverse("catalogue:map_points")
         map_config["bounds"] = _area_bounds(coverage)
@@ -270,7 +284,7 @@ def map_points(request: HttpRequest) -> JsonResponse:
         _map_places().filter(inside).select_related("district").order_by("code")[: MAP_POINTS_LIMIT + 1]
     )
     if len(places) <= MAP_POINTS_LIMIT:
-        return JsonResponse({"points": [_map_point(v) for v in places], "clusters": []})
+        return JsonResponse({"points": _map_points(_with_paths(places)), "clusters": []})
     cell = 360 / 2**zoom / 4  # degrees: a quarter of a 256-pixel tile
     clusters = (
         Village.objects.in_service_area()
