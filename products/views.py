@@ -435,7 +435,9 @@ def legality_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def village_list(request: HttpRequest) -> HttpResponse:
     """The villages an official works on, with their OVOP status and counts per status."""
     scope = scope_of(request.user)
-    villages = with_ovop_status(Village.objects.for_scope(scope).select_related("district"))
+    # Filtered and ordered lean; the page's rows are then read with their kecamatan and status (a
+    # country's 83,762 villages each had their status computed to sort them: 0.15 s).
+    villages = with_ovop_status(Village.objects.for_scope(scope))
     ordered, sorting = sort(request, villages.order_by("district__name", "name"), VILLAGE_COLUMNS, "code")
     village_filter = VillageStatusFilter(request.GET, queryset=ordered, scope=scope)
     level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
@@ -443,7 +445,14 @@ def village_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": village_filter,
         "sorting": sorting,
-        "page_obj": paginate(request, village_filter.qs),
+        "page_obj": paginate(
+            request,
+            village_filter.qs,
+            single_query=_searched(village_filter),
+            rows=lambda codes: with_ovop_status(Village.objects.filter(pk__in=codes)).select_related(
+                "district"
+            ),
+        ),
         "totals": counts["total"],
         "per_district": counts["districts"],
         "by_district": level == "district",

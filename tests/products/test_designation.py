@@ -292,9 +292,10 @@ def test_village_list_counts_per_status_and_filters(dinas_client, django_assert_
     ProductFactory(village_id="36.04.09.2002")  # Citerep has products
     DesignationFactory(product__village_id=KRAMATWATU_VILLAGE)  # Kramatwatu proposed
     url = reverse("products:village_list")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         # 1 session, 2 user, 3 groups, 4 counts per kecamatan and status, 5 kecamatan choices,
-        # 6 paginator count, 7 the page of villages with kecamatan and status, 8 the served regency
+        # 6 the page's codes in order (lean: no status computed to sort), 7 the count, 8 the page's
+        # villages with kecamatan and status, 9 the served regency
         response = dinas_client.get(url)
     totals = response.context["totals"]
     assert (totals["designated"], totals["proposed"], totals["has_products"]) == (1, 1, 1)
@@ -371,3 +372,16 @@ def test_two_officials_approving_at_once_exactly_one_wins(regions):
     assert "baru saja berubah" in loser
     assert Designation.objects.approved().filter(village_id=BUMIJAYA).count() == 1
     assert Designation.objects.proposed().count() == 1  # the loser's proposal is untouched
+
+
+@pytest.mark.django_db
+def test_village_list_pages_sorted_by_status_and_searched(dinas_client):
+    DesignationFactory(approved=True)  # Bumijaya designated
+    ProductFactory(village_id="36.04.09.2002")  # Citerep has products
+    url = reverse("products:village_list")
+    page = dinas_client.get(url, {"sort": "status"}).context["page_obj"]
+    assert [v.ovop_status for v in page][:3] == ["designated", "has_products", "none"]
+    assert page[0].code == BUMIJAYA and page[0].district.name
+    searched = dinas_client.get(url, {"q": "Bumijaya"}).context["page_obj"]
+    assert [(v.code, v.ovop_status) for v in searched] == [(BUMIJAYA, "designated")]
+    assert searched.paginator.count == 1
