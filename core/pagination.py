@@ -18,6 +18,14 @@ def search_query(request: HttpRequest) -> str:
     return request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
 
 
+def is_searched(filterset) -> bool:
+    """Whether a list's filters (a django-filter FilterSet) search it (their `q`): the search's condition
+    is what costs, and a window count runs it once for the page and the total (paginate's
+    `single_query`)."""
+    form = filterset.form
+    return bool(form.is_valid() and form.cleaned_data.get("q"))
+
+
 def paginate(
     request: HttpRequest,
     queryset,

@@ -80,9 +80,9 @@ def coverage(scope: Scope, sums: dict | None = None) -> dict:
             **row,
             "percent": _percent(row[VillageStatus.DESIGNATED], row["all"]),
             "url": by_district
-            and _link("products:village_list", district=row["code"], status=VillageStatus.DESIGNATED),
+            and _link("officials:village_list", district=row["code"], status=VillageStatus.DESIGNATED),
             "missing_url": by_district
-            and _link("products:village_list", district=row["code"], status=VillageStatus.NONE),
+            and _link("officials:village_list", district=row["code"], status=VillageStatus.NONE),
         }
         for row in counts["districts"]
     ]
@@ -146,11 +146,11 @@ def pipeline(scope: Scope, statuses: dict, sums: dict | None = None) -> dict:
         "awaiting": awaiting,
         "awaiting_url": reverse("products:designation_list"),
         "has_products": statuses[VillageStatus.HAS_PRODUCTS],
-        "has_products_url": _link("products:village_list", status=VillageStatus.HAS_PRODUCTS),
+        "has_products_url": _link("officials:village_list", status=VillageStatus.HAS_PRODUCTS),
         "proposed": statuses[VillageStatus.PROPOSED],
-        "proposed_url": _link("products:village_list", status=VillageStatus.PROPOSED),
+        "proposed_url": _link("officials:village_list", status=VillageStatus.PROPOSED),
         "none": statuses[VillageStatus.NONE],
-        "none_url": _link("products:village_list", status=VillageStatus.NONE),
+        "none_url": _link("officials:village_list", status=VillageStatus.NONE),
         "to_propose": to_propose,
     }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     # The officials' product, village and producer pages show assistance too, so they are composed here.
     path("produk/<int:pk>/", views.product_detail, name="product_detail"),
     path("produk/<int:pk>/foto/", views.photo_add, name="photo_add"),
+    path("desa/", views.village_list, name="village_list"),
     path("desa/<str:code>/", views.village_registry, name="village_registry"),
     path("produsen/<int:pk>/", views.producer_detail, name="producer_detail"),
     path("tugas/", views.todo, name="todo"),

@@ -17,21 +17,35 @@ from assistance.selectors import (
 )
 from assistance.services import candidate_link
 from assistance.situations import village_situation_context
+from core.pagination import is_searched, paginate
+from core.sorting import sort
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from products import selectors as registry
 from products.access import producer_for_official, product_for_official
+from products.filters import VillageStatusFilter
 from products.forms import PhotoForm
 from products.models import (
     Product,
+    VillageStatus,
 )
+from products.selectors import status_counts, with_ovop_status
 from products.selectors_market import producer_market, product_market
 from products.services import product_photo_add
 from products.views import product_form_page
 from villages.access import official_required, village_for_official
-from villages.models import District
+from villages.models import District, Village, summary_level
 from villages.roles import scope_of
 
+from . import summary
 from .selectors import home_figures, todo_lists
+
+# The village list's sortable columns: the `?sort=` key and the fields it orders by (core.sorting).
+VILLAGE_COLUMNS = {
+    "name": ["name"],
+    "code": ["code"],
+    "district": ["district__name", "name"],
+    "status": ["ovop_status", "district__name", "name"],
+}
 
 
 def _product_page(
@@ -162,3 +176,41 @@ def candidate_register(request: HttpRequest, pk: int) -> HttpResponse:
 
     draft = candidate_product_draft(candidate)
     return product_form_page(request, Product(), initial=draft, after_save=link)
+
+
+@official_required
+def village_list(request: HttpRequest) -> HttpResponse:
+    """The villages an official works on, with their OVOP status and counts per status: counted live in
+    a regency and for a kecamatan officer, summed from the village summaries for a Dinas of a province
+    or the country (grouping the country's villages by a status computed for each took 0.2-0.3 s)."""
+    scope = scope_of(request.user)
+    # Filtered and ordered lean; the page's rows are then read with their kecamatan and status (a
+    # country's 83,762 villages each had their status computed to sort them: 0.15 s).
+    villages = with_ovop_status(Village.objects.for_scope(scope))
+    ordered, sorting = sort(request, villages.order_by("district__name", "name"), VILLAGE_COLUMNS, "code")
+    village_filter = VillageStatusFilter(request.GET, queryset=ordered, scope=scope)
+    level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
+    state = None
+    if summary.uses_summary(scope):
+        state = summary.current_state()
+        counts = summary.area_sums(level, state)
+    else:
+        counts = status_counts(villages, level=level)
+    context = {
+        "filter": village_filter,
+        "sorting": sorting,
+        "page_obj": paginate(
+            request,
+            village_filter.qs,
+            single_query=is_searched(village_filter),
+            rows=lambda codes: with_ovop_status(Village.objects.filter(pk__in=codes)).select_related(
+                "district"
+            ),
+        ),
+        "totals": counts["total"],
+        "per_district": counts["districts"],
+        "by_district": level == "district",
+        "statuses": VillageStatus.choices,
+        "summary_state": state,
+    }
+    return render(request, "officials/village_list.html", context)

@@ -28,7 +28,6 @@ urlpatterns = [
     path("legalitas/<int:pk>/hapus/", views.legality_delete, name="legality_delete"),
     path("legalitas/<int:pk>/pindaian/", private_files.legality_scan, name="legality_scan"),
     path("berkas-pribadi/<path:name>", private_files.private_file, name="private_file"),
-    path("desa/", views.village_list, name="village_list"),
     path("desa/<str:code>/usulkan/", views.designation_propose, name="designation_propose"),
     path("penetapan/", views.designation_list, name="designation_list"),
     path("penetapan/<int:pk>/tetapkan/", views.designation_approve, name="designation_approve"),

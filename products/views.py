@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from core.concurrency import EditConflict, save_versioned
 from core.errors import Refused
 from core.history import restore_deleted
-from core.pagination import paginate
+from core.pagination import is_searched, paginate
 from core.sorting import sort, sort_list
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
 from villages.access import dinas_required, official_required, village_for_official
-from villages.models import Village, summary_level
+from villages.models import Village
 from villages.roles import scope_of
 
 from . import services
@@ -30,7 +30,7 @@ from .access import (
     producer_for_official,
     product_for_official,
 )
-from .filters import ProducerFilter, ProductFilter, VillageStatusFilter
+from .filters import ProducerFilter, ProductFilter
 from .forms import (
     ApproveForm,
     AssessmentForm,
@@ -50,9 +50,7 @@ from .models import (
     Producer,
     Product,
     ProductPhoto,
-    VillageStatus,
 )
-from .selectors import status_counts, with_ovop_status
 
 # Each list's sortable columns: the `?sort=` key and the fields it orders by (core.sorting).
 PRODUCT_COLUMNS = {
@@ -69,12 +67,6 @@ PRODUCER_COLUMNS = {
     "village": ["village__name", "village__district__name"],
     "nib": ["nib"],
     "products": ["product_count"],
-}
-VILLAGE_COLUMNS = {
-    "name": ["name"],
-    "code": ["code"],
-    "district": ["district__name", "name"],
-    "status": ["ovop_status", "district__name", "name"],
 }
 PROPOSAL_COLUMNS = {
     "village": ["village__name"],
@@ -103,7 +95,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         request,
         product_filter.qs,
         # One query for the keys and the total only when searched (core.pagination).
-        single_query=_searched(product_filter),
+        single_query=is_searched(product_filter),
         rows=lambda pks: Product.objects.for_officials_list().filter(pk__in=pks),
     )
     return render(
@@ -111,13 +103,6 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "products/product_list.html",
         {"filter": product_filter, "page_obj": page_obj, "sorting": sorting},
     )
-
-
-def _searched(filterset) -> bool:
-    """Whether the list is searched (its `q`): the search's condition is what costs, and a window count
-    runs it once for the page and the total (core.pagination)."""
-    form = filterset.form
-    return bool(form.is_valid() and form.cleaned_data.get("q"))
 
 
 def _related_count(through, column: str) -> Coalesce:
@@ -320,7 +305,7 @@ def producer_list(request: HttpRequest) -> HttpResponse:
     page_obj = paginate(
         request,
         producer_filter.qs,
-        single_query=_searched(producer_filter),
+        single_query=is_searched(producer_filter),
         rows=lambda pks: Producer.objects.for_officials_list().filter(pk__in=pks),
     )
     return render(
@@ -429,36 +414,6 @@ def legality_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- flagship designation ---------------------------------------------------------------------------
-
-
-@official_required
-def village_list(request: HttpRequest) -> HttpResponse:
-    """The villages an official works on, with their OVOP status and counts per status."""
-    scope = scope_of(request.user)
-    # Filtered and ordered lean; the page's rows are then read with their kecamatan and status (a
-    # country's 83,762 villages each had their status computed to sort them: 0.15 s).
-    villages = with_ovop_status(Village.objects.for_scope(scope))
-    ordered, sorting = sort(request, villages.order_by("district__name", "name"), VILLAGE_COLUMNS, "code")
-    village_filter = VillageStatusFilter(request.GET, queryset=ordered, scope=scope)
-    level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
-    counts = status_counts(villages, level=level)
-    context = {
-        "filter": village_filter,
-        "sorting": sorting,
-        "page_obj": paginate(
-            request,
-            village_filter.qs,
-            single_query=_searched(village_filter),
-            rows=lambda codes: with_ovop_status(Village.objects.filter(pk__in=codes)).select_related(
-                "district"
-            ),
-        ),
-        "totals": counts["total"],
-        "per_district": counts["districts"],
-        "by_district": level == "district",
-        "statuses": VillageStatus.choices,
-    }
-    return render(request, "products/village_list.html", context)
 
 
 @official_required

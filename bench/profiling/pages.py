@@ -56,7 +56,7 @@ def officials_pages() -> list[Page]:
         Page("dashboard-dinas", reverse("officials:dashboard"), DINAS),
         Page("dashboard-kecamatan", reverse("officials:dashboard"), OFFICER),
         Page("products", reverse("products:product_list"), DINAS),
-        Page("villages", reverse("products:village_list"), DINAS),
+        Page("villages", reverse("officials:village_list"), DINAS),
         Page("producers", reverse("products:producer_list"), DINAS),
         Page("todo", reverse("officials:todo"), DINAS),
         Page("situations", reverse("officials:situations"), DINAS),

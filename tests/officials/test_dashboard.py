@@ -205,7 +205,7 @@ def test_every_figure_links_to_the_list_it_counts(client, world, dinas):
         assert f'href="{link}"' in html, link
     # and what the links lead to counts the same
     listed = (
-        client.get(reverse("products:village_list"), {"status": "none"}).context["page_obj"].paginator.count
+        client.get(reverse("officials:village_list"), {"status": "none"}).context["page_obj"].paginator.count
     )
     assert listed == 321
 

@@ -20,6 +20,7 @@ from core.caching import figures_version, public_version
 from officials import selectors, summary
 from officials.models import SummaryState, VillageSummary
 from products.models import Product
+from products.selectors import status_counts, with_ovop_status
 from tests.factories import LegalityDocumentFactory, ProducerFactory, ProductFactory
 from tests.officials.test_dashboard import CIRUAS_5, designate, village, world  # noqa: F401 (a fixture)
 from villages.models import Village
@@ -176,6 +177,27 @@ def test_the_situations_of_the_country_are_summed_from_the_summaries(client, cou
         (r["code"], r["all"], r["thriving"]) for r in live["districts"]
     ]
     assert counts["total"]["thriving"] + counts["total"]["needs_help"] == 3
+
+
+def test_the_village_list_of_the_country_sums_its_counts_from_the_summaries(
+    client, country, dinas, django_assert_num_queries
+):
+    client.force_login(dinas)
+    url = reverse("officials:village_list")
+    client.get(url)  # the summaries counted
+    with django_assert_num_queries(9):
+        # 1 session, 2 user, 3 groups, 4 the summaries' state (with the sums per province), 5 the
+        # provinces' names, 6 the page's codes, 7 the count, 8 the page's villages with kecamatan and
+        # status, 9 the first kecamatan choices (no village's status computed to count or to sort)
+        response = client.get(url)
+    assert response.context["summary_state"] is not None
+    assert 'id="summary-state"' in response.content.decode()
+    live = status_counts(with_ovop_status(Village.objects.all()), level="province")
+    assert response.context["totals"] == live["total"]
+    assert response.context["per_district"] == live["districts"]
+    assert response.context["totals"]["designated"] == 3  # A, B and F
+    designated = client.get(url, {"status": "designated"}).context["page_obj"]
+    assert sorted(v.ovop_status for v in designated) == ["designated"] * 3
 
 
 def test_the_home_of_the_country_shows_the_flagships_chosen_with_the_summaries(client, country, monkeypatch):

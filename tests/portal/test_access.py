@@ -192,7 +192,7 @@ EXPECTED: dict[str, tuple[tuple[str, str], object]] = {
         ("302 200 404 200 200", "302 405 405 405 405"),
         lambda w: {"name": w["scanned_document"].scan.name},
     ),
-    "products:village_list": (OFFICIAL, None),
+    "officials:village_list": (OFFICIAL, None),
     "officials:village_registry": (AREA_A, lambda w: {"code": BUMIJAYA}),
     # village situations (issue 15): empty POSTs redirect to the village page with the reason refused
     "officials:situations": (OFFICIAL, None),

@@ -291,7 +291,7 @@ def test_village_list_counts_per_status_and_filters(dinas_client, django_assert_
     DesignationFactory(approved=True)  # Bumijaya designated
     ProductFactory(village_id="36.04.09.2002")  # Citerep has products
     DesignationFactory(product__village_id=KRAMATWATU_VILLAGE)  # Kramatwatu proposed
-    url = reverse("products:village_list")
+    url = reverse("officials:village_list")
     with django_assert_num_queries(9):
         # 1 session, 2 user, 3 groups, 4 counts per kecamatan and status, 5 kecamatan choices,
         # 6 the page's codes in order (lean: no status computed to sort), 7 the count, 8 the page's
@@ -308,7 +308,7 @@ def test_village_list_counts_per_status_and_filters(dinas_client, django_assert_
 
 @pytest.mark.django_db
 def test_an_officer_sees_the_counts_of_their_kecamatan_only(officer_a_client):
-    response = officer_a_client.get(reverse("products:village_list"))
+    response = officer_a_client.get(reverse("officials:village_list"))
     assert response.context["totals"]["all"] == 15
     assert [d["code"] for d in response.context["per_district"]] == ["36.04.09"]
 
@@ -378,7 +378,7 @@ def test_two_officials_approving_at_once_exactly_one_wins(regions):
 def test_village_list_pages_sorted_by_status_and_searched(dinas_client):
     DesignationFactory(approved=True)  # Bumijaya designated
     ProductFactory(village_id="36.04.09.2002")  # Citerep has products
-    url = reverse("products:village_list")
+    url = reverse("officials:village_list")
     page = dinas_client.get(url, {"sort": "status"}).context["page_obj"]
     assert [v.ovop_status for v in page][:3] == ["designated", "has_products", "none"]
     assert page[0].code == BUMIJAYA and page[0].district.name

@@ -77,7 +77,7 @@ def test_the_other_lists_sort_by_their_columns(dinas_client, three_products, off
     producers = dinas_client.get(reverse("products:producer_list"), {"sort": "-products"})
     assert producers.context["page_obj"][0].business_name == "Zaitun bersaudara"
     assert producers.context["page_obj"][0].product_count == 2
-    villages = dinas_client.get(reverse("products:village_list"), {"sort": "-code"})
+    villages = dinas_client.get(reverse("officials:village_list"), {"sort": "-code"})
     codes = [village.code for village in villages.context["page_obj"]]
     assert codes == sorted(codes, reverse=True)
     for name, sort in [

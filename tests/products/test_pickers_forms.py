@@ -105,7 +105,7 @@ def test_the_round_proposal_searches_the_officers_products(officer_a_client, din
             ["Semua kecamatan", "Semua desa/kelurahan", "Semua kategori", "Semua status"],
         ),
         ("products:producer_list", ["Semua kecamatan", "Semua bentuk usaha"]),
-        ("products:village_list", ["Semua kecamatan", "Semua status"]),
+        ("officials:village_list", ["Semua kecamatan", "Semua status"]),
         ("assistance:programme_list", ["Semua jenis", "Semua sumber dana", "Semua status"]),
         ("assistance:exploration_villages", ["Semua kecamatan", "Semua status"]),
     ],

@@ -184,7 +184,7 @@ def test_page_titles_hold_plain_text(client, admin_client):
         reverse("catalogue:village_detail", args=["36.04.09.2009"]),
     ]
     officials = [
-        reverse("products:village_list"),
+        reverse("officials:village_list"),
         reverse("officials:village_registry", args=["36.04.09.2009"]),
         reverse("products:product_list"),
         reverse("products:designation_list"),
