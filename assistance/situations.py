@@ -520,9 +520,11 @@ class AreaSituations:
         total["all"] = sum(total[s] for s in Situation.values)
         return {"total": total, "districts": sorted(districts.values(), key=lambda d: d["name"])}
 
-    def filtered(self, situation: str = "", district: str = "") -> models.QuerySet:
-        """The area's villages in a situation (all if none is given) and kecamatan, for a list."""
-        villages = for_situation_list(self.villages)
+    def filtered(self, situation: str = "", district: str = "", *, lean: bool = False) -> models.QuerySet:
+        """The area's villages in a situation (all if none is given) and kecamatan, for a list. `lean`:
+        with only what the filter and the order read (for a page's keys: the page's rows are then read
+        by `for_situation_list`, so that a country's villages are not each described to be sorted)."""
+        villages = with_base_situation(self.villages) if lean else for_situation_list(self.villages)
         if district:
             villages = villages.filter(district_id=district)
         # Through a CASE, not a plain IN: the database then reads the area's needy flagships once into

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from assistance.models import Situation
 from assistance.services import help_flag_clear, help_flag_raise
-from assistance.situations import AreaSituations
+from assistance.situations import AreaSituations, for_situation_list
 from core.errors import Refused
 from core.pagination import paginate
 from core.sorting import sort
@@ -64,8 +64,20 @@ def situation_list(request: HttpRequest) -> HttpResponse:
     kecamatan_filter = KecamatanFilter(request.GET, scope=scope)
     chosen = kecamatan_filter.district()  # an unknown or another area's kecamatan: the whole area
     district = chosen.code if chosen else ""
-    villages, sorting = sort(request, area.filtered(situation, district), SITUATION_COLUMNS, "code")
-    page_obj = paginate(request, villages)
+    # A province or the country: the page's keys read lean, then its villages described (each of the
+    # country's villages was described to be sorted: 0.15 s). A regency's few hundred are read at once.
+    large = summary.uses_summary(scope)
+    filtered = area.filtered(situation, district, lean=large)
+    villages, sorting = sort(request, filtered, SITUATION_COLUMNS, "code")
+    if large:
+        page_obj = paginate(
+            request,
+            villages,
+            single_query=False,
+            rows=lambda codes: for_situation_list(Village.objects.filter(pk__in=codes)),
+        )
+    else:
+        page_obj = paginate(request, villages)
     page_obj.object_list = area.describe(page_obj.object_list)
     context = {
         "counts": counts,

@@ -17,6 +17,7 @@ from assistance.models import MentoringVisit
 from assistance.situations import AreaSituations
 from catalogue import showcase
 from core.caching import figures_version, public_version
+from core.pagination import PAGE_SIZE
 from officials import selectors, summary
 from officials.models import SummaryState, VillageSummary
 from products.models import Product
@@ -177,6 +178,15 @@ def test_the_situations_of_the_country_are_summed_from_the_summaries(client, cou
         (r["code"], r["all"], r["thriving"]) for r in live["districts"]
     ]
     assert counts["total"]["thriving"] + counts["total"]["needs_help"] == 3
+    # The page's villages are read by their codes, then described: the same as the live list's.
+    for situation in ("", "thriving", "needs_help", "none"):
+        page = client.get(reverse("officials:situations"), {"situasi": situation}).context["page_obj"]
+        area = AreaSituations(Village.objects.all())
+        expected = area.describe(area.filtered(situation)[:PAGE_SIZE])
+        assert [(v.code, v.situation, v.reasons) for v in page] == [
+            (v.code, v.situation, v.reasons) for v in expected
+        ], situation
+        assert page.paginator.count == area.filtered(situation).count()
 
 
 def test_the_village_list_of_the_country_sums_its_counts_from_the_summaries(
