@@ -364,24 +364,20 @@ def recap_figures(scope: Scope, year: int) -> dict:
         status=Delivery.Status.DELIVERED, delivered_on__year=year
     )
     kinds = dict(Programme.Kind.choices)
-    # One grouped query per (kind, village): the rows per kind and the totals row (distinct villages
-    # across kinds, not the sum of each kind's villages) both follow from it.
-    per_kind: dict[str, dict] = {}
-    all_villages: set[int] = set()
-    for row in (
-        deliveries.order_by()
-        .values("programme__kind", "village")
-        .annotate(total=Sum("value"), count=Count("pk"))
-    ):
-        kind = row["programme__kind"]
-        entry = per_kind.setdefault(
-            kind,
-            {"programme__kind": kind, "label": kinds.get(kind, kind), "total": 0, "count": 0, "villages": 0},
-        )
-        entry["total"] += row["total"] or 0
-        entry["count"] += row["count"]
-        entry["villages"] += 1
-        all_villages.add(row["village"])
+    # Summed per kind in the database, and the villages helped counted once across kinds (not the sum
+    # of each kind's villages): two small queries. Grouped per kind and village instead, the country's
+    # year came back as some 18,000 rows to add up here (0.1 s).
+    per_kind = {
+        row["programme__kind"]: {
+            **row,
+            "total": row["total"] or 0,
+            "label": kinds.get(row["programme__kind"], row["programme__kind"]),
+        }
+        for row in deliveries.order_by()
+        .values("programme__kind")
+        .annotate(total=Sum("value"), count=Count("pk"), villages=Count("village", distinct=True))
+    }
+    helped = deliveries.order_by().aggregate(villages=Count("village", distinct=True))["villages"]
     by_kind = sorted(per_kind.values(), key=lambda row: -row["total"])
     stars = (
         _assessments(scope)
@@ -396,7 +392,7 @@ def recap_figures(scope: Scope, year: int) -> dict:
         "by_kind": by_kind,
         "assistance_total": sum(row["total"] for row in by_kind),
         "assistance_count": sum(row["count"] for row in by_kind),
-        "assistance_villages": len(all_villages),
+        "assistance_villages": helped,
         "stars": stars,
     }
 

@@ -142,7 +142,10 @@ class Assessment(models.Model):
                 name="assessment_assessor_role_valid",
             ),
         ]
-        indexes = [models.Index(fields=["product", "-assessed_on"], name="assessment_latest")]
+        indexes = [
+            models.Index(fields=["product", "-assessed_on"], name="assessment_latest"),
+            models.Index(fields=["assessed_on"], name="assessment_assessed_on"),  # the first day (recap)
+        ]
 
     def __str__(self) -> str:
         return f"{self.product} · {self.assessed_on:%Y-%m-%d} · {self.stars}★"

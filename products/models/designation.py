@@ -242,7 +242,11 @@ class Designation(models.Model):
                 violation_error_message=_("SK putaran hanya memuat penetapan putaran itu."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "village"], name="designation_status_village")]
+        indexes = [
+            models.Index(fields=["status", "village"], name="designation_status_village"),
+            # The recap's designations of a year, and the first year.
+            models.Index(fields=["year", "status"], name="designation_year_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.product} · {self.village} ({self.get_status_display()})"

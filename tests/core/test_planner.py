@@ -1,0 +1,29 @@
+"""The columns a deployment selects its area by carry a finer histogram on PostgreSQL (core/planner.py):
+a regency's villages are then estimated near their number, and the planner looks each village up
+instead of hashing the whole country's designations."""
+
+import pytest
+from django.db import connection
+
+from core.planner import AREA_STATISTICS_TARGET
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = [
+    ("villages_village", "code"),
+    ("products_product", "village_id"),
+    ("products_producer", "village_id"),
+    ("products_designation", "village_id"),
+    ("assistance_delivery", "village_id"),
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps no such statistics")
+def test_the_area_columns_have_the_finer_statistics_target():
+    with connection.cursor() as cursor:
+        for table, column in COLUMNS:
+            cursor.execute(
+                "SELECT attstattarget FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s",
+                [table, column],
+            )
+            assert cursor.fetchone()[0] == AREA_STATISTICS_TARGET, (table, column)
