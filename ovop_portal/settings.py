@@ -45,6 +45,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -209,6 +219,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: it spends 0.5-0.7 s compiling each query that scans a national table (measured with
     # bench/profile.py), far more than the portal's short reads ever gain from it.
     server_options = ["-c jit=off"]
+    # Index reads priced as what they are on SSDs with the data cached (PostgreSQL's default, 4, prices
+    # a disk seek): a regency's few hundred rows sit at 1/250 of the country's tables, where the default
+    # priced looking them up by index and scanning the whole table alike, and the plan flipped between
+    # 4 ms and 30-400 ms with each ANALYZE (core/planner.py).
+    server_options.append(f"-c random_page_cost={env_float('DATABASE_RANDOM_PAGE_COST', 1.1):g}")
     if DATABASE_STATEMENT_TIMEOUT_MS:
         server_options.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}")
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(server_options)

@@ -230,11 +230,15 @@ def test_the_sql_signals_match_the_reasons_read_one_by_one(settings, seed):
     assert compared >= len(THRESHOLDS) * len(DAYS) // 2
 
 
-def test_the_reasons_shown_are_those_read_one_by_one(settings):
-    """A page's villages get the same reasons as when the whole area's signals were read."""
+def use_the_usual_rule(settings) -> None:
     settings.OVOP_MENTORING_DAYS = MENTORING_DAYS
     settings.OVOP_DECLINE_QUARTERS = 2
     settings.OVOP_OUTCOME_SILENCE_QUARTERS = 2
+
+
+def test_the_reasons_shown_are_those_read_one_by_one(settings):
+    """A page's villages get the same reasons as when the whole area's signals were read."""
+    use_the_usual_rule(settings)
     build_varied_flagships(3)
     villages = Village.objects.filter(code__startswith=REGENCY)
     on = DAYS[0]
@@ -251,9 +255,7 @@ def test_the_reasons_shown_are_those_read_one_by_one(settings):
 def test_the_needy_rule_is_compiled_once_per_day_and_rule_and_follows_both(settings):
     """needy_flagships' SQL is compiled once per day and rule in a process (it took longer to build
     than to run); a changed setting or another day compiles it afresh, never answers with the old."""
-    settings.OVOP_MENTORING_DAYS = MENTORING_DAYS
-    settings.OVOP_DECLINE_QUARTERS = 2
-    settings.OVOP_OUTCOME_SILENCE_QUARTERS = 2
+    use_the_usual_rule(settings)
     build_varied_flagships(5)
     villages = Village.objects.filter(code__startswith=REGENCY)
     on = DAYS[0]

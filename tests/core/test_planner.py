@@ -27,3 +27,10 @@ def test_the_area_columns_have_the_finer_statistics_target():
                 [table, column],
             )
             assert cursor.fetchone()[0] == AREA_STATISTICS_TARGET, (table, column)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_each_connection_prices_index_reads_for_ssds():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1
