@@ -42,7 +42,7 @@ from products.models import (
     expired_q,
 )
 from products.selectors import SUMMARY_LEVELS
-from villages.models import Village
+from villages.models import Village, service_area
 
 from .models import Delivery, HelpFlag, OutcomeRecord, Situation, SituationHelp
 from .models.exploration import Exploration
@@ -525,6 +525,10 @@ class AreaSituations:
         with only what the filter and the order read (for a page's keys: the page's rows are then read
         by `for_situation_list`, so that a country's villages are not each described to be sorted)."""
         villages = with_base_situation(self.villages) if lean else for_situation_list(self.villages)
+        # The area's kecamatan named to the planner as well (the same rows): ordered by kecamatan name,
+        # it otherwise walked the country's kecamatan by name in search of the area's (32 ms → 18 ms
+        # for a regency's needy villages).
+        villages = villages.filter(service_area("district__code"))
         if district:
             villages = villages.filter(district_id=district)
         # Through a CASE, not a plain IN: the database then reads the area's needy flagships once into
