@@ -35,6 +35,7 @@ def language_alternates(path: str) -> list[tuple[str, str]]:
 # and reverse leaves unquoted.
 CODE = re.compile(r"[0-9.]+")  # region codes, under <str:code>
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # under <slug:...>
+_KEY = "0ovop-key0"  # a key every shape's address accepts, and found nowhere else in one
 
 
 def path_for_each(viewname: str, shape: re.Pattern) -> Callable[[str], str]:
@@ -49,6 +50,3 @@ def path_for_each(viewname: str, shape: re.Pattern) -> Callable[[str], str]:
         return f"{head}{key}{tail}"
 
     return path
-
-
-_KEY = "0ovop-key0"  # a key every shape's address accepts, and found nowhere else in one

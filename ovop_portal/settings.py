@@ -222,7 +222,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Index reads priced as what they are on SSDs with the data cached (PostgreSQL's default, 4, prices
     # a disk seek): a regency's few hundred rows sit at 1/250 of the country's tables, where the default
     # priced looking them up by index and scanning the whole table alike, and the plan flipped between
-    # 4 ms and 30-400 ms with each ANALYZE (core/planner.py).
+    # 4 ms and 30-400 ms with each ANALYZE (villages/migrations/0004_area_statistics.py).
     server_options.append(f"-c random_page_cost={env_float('DATABASE_RANDOM_PAGE_COST', 1.1):g}")
     if DATABASE_STATEMENT_TIMEOUT_MS:
         server_options.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}")
