@@ -32,10 +32,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, get_resolver
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from .errors import CacheUnavailable
+from .links import is_localised_path
 
 VERSION_KEY = "public-pages:version"
 FIGURES_VERSION_KEY = "figures:version"
@@ -196,15 +198,26 @@ def cached_figures(name: str, variant: str, compute: Callable[[], dict]) -> dict
     return figures
 
 
-def _key(request: HttpRequest) -> str:
+def _language(request: HttpRequest, localised: bool) -> str:
+    """The language the page at this address is rendered in, decided as ovop_portal.middleware
+    .ChosenLanguageMiddleware decides it, which runs after the page cache: a public page speaks the
+    language of its address, any other the one of the visitor's cookie."""
+    language = translation.get_language_from_path(request.path_info)
+    if language is None and not localised:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else None
+    return language or settings.LANGUAGE_CODE
+
+
+def _key(request: HttpRequest, localised: bool = True) -> str:
     # Everything a public page's bytes depend on besides the data: the language (on the public pages
-    # the one of the address, ChosenLanguageMiddleware; kept in the key besides the address so that
-    # no page is ever served in the other language), the scheme and host (canonical and shared
-    # links), the shape the htmx headers ask for, and the address. No public view or template reads
-    # any other request header. The data's version is in the entry, not the key (_entry).
+    # the one of the address; kept in the key besides the address so that no page is ever served in
+    # the other language), the scheme and host (canonical and shared links), the shape the htmx
+    # headers ask for, and the address. No public view or template reads any other request header.
+    # The data's version is in the entry, not the key (_entry).
     variant = "|".join(
         [
-            translation.get_language(),
+            _language(request, localised),
             request.scheme,
             request.get_host(),
             page_shape(request),
@@ -214,9 +227,9 @@ def _key(request: HttpRequest) -> str:
     return f"public-page:{hashlib.sha256(variant.encode()).hexdigest()}"
 
 
-# What a plain HttpResponse carries. A response with anything more (a decorator's mark for a later
-# middleware, such as csp_override or xframe_options_exempt) is not cached: the entry keeps only the
-# headers and the bytes, and a hit must be answered exactly as the view answered.
+# What a plain HttpResponse carries. A view's response with anything more (a decorator's mark for a
+# later middleware, such as csp_override or xframe_options_exempt) is not cached: the entry keeps only
+# the headers and the bytes, and a hit must be answered exactly as the view answered.
 _PLAIN_RESPONSE = frozenset(vars(HttpResponse()))
 
 
@@ -241,44 +254,105 @@ def _accepts_gzip(request: HttpRequest) -> bool:
 
 
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve anonymous GETs from the cache. Signed-in officials, pages carrying a message, and
-    responses that set a cookie or are not a plain 200 are never cached.
-
-    A hit is one Redis round trip (the version and the page in one MGET), an entry of plain values
-    (headers, gzipped bytes) rather than a pickled HttpResponse, and for a visitor who accepts gzip the
-    compressed bytes as stored: issue 19 measured the second round trip, the unpickling and the size
-    (85 KB for a regency's home, about 6 times less compressed) as most of what a hit cost beyond the
-    trivial view. Compressing is safe from BREACH here: a cached page holds no secret (only anonymous
-    visitors' pages are cached, and a page that renders a CSRF token also sets its cookie, so it is
-    never cached)."""
+    """Mark a public view's pages as cached for anonymous visitors: PublicPageCacheMiddleware serves
+    and stores them. The view itself only tells the middleware whether its response may be kept."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        cacheable = (
-            request.method in ("GET", "HEAD")
-            and not request.user.is_authenticated
-            and "messages" not in request.COOKIES
-        )
-        if not cacheable:
-            return view(request, *args, **kwargs)
-        key = _key(request)
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, VARY_HEADERS)
+        slot = getattr(request, "public_page_cache", None)
+        if slot is not None:
+            slot.reached, slot.storable = True, _storable(response)
+        return response
+
+    wrapper.public_page_cache = True
+    return wrapper
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_page(urlconf: str, path_info: str) -> bool | None:
+    """None when the address is not a page of a cache_public_page view; else whether it is one of
+    i18n_patterns (its language is the one of the address). Resolved under the language of the
+    address, as the request will be; remembered for the last few thousand addresses."""
+    language = translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = get_resolver(urlconf).resolve(path_info)
+        except Resolver404:
+            return None
+        if not getattr(match.func, "public_page_cache", False):
+            return None
+        return is_localised_path(path_info, urlconf)
+
+
+class _Slot:
+    """What the page cache knows of a request it may store (the key and version it read), and what
+    the view answered (cache_public_page)."""
+
+    __slots__ = ("key", "reached", "storable", "version")
+
+    def __init__(self, key: str, version: int | None) -> None:
+        self.key, self.version = key, version
+        self.reached = self.storable = False
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous visitors' GETs of cache_public_page views from the cache, before the rest of the
+    stack: a hit is one Redis round trip (the version and the page in one MGET) and pays none of the
+    session, language, CSRF, authentication, two-factor, message, history, clickjacking and CSP
+    middleware that run below it. So the entry holds the page as the whole stack below answered it
+    (headers and gzipped bytes), and a hit answers the same; issue 19 measured that stack, the URL
+    resolver, a second round trip, the unpickling and the size as what a hit cost beyond the trivial
+    view. Compressing is safe from BREACH here: a cached page holds no secret (only anonymous
+    visitors' pages are kept, and one that sets a cookie, a CSRF token's included, never is).
+
+    Anonymous means no session cookie: without one the visitor cannot be signed in nor carry a message
+    in the session (and none in the message cookie either). A visitor who has a session but is not
+    signed in is served afresh, as are signed-in officials. Place it after SecurityMiddleware (which
+    still adds its headers to a hit) and before SessionMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        localised = self._candidate(request)
+        if localised is None:
+            return self.get_response(request)
+        key = _key(request, localised)
         version, stored = _versioned_read(VERSION_KEY, key)
         page = _entry(version, stored) if version is not None else None
         if page is not None:
-            headers, compressed = page
-            if _accepts_gzip(request):
-                response = HttpResponse(compressed, headers=headers)
-                response.headers["Content-Encoding"] = "gzip"
-            else:
-                response = HttpResponse(gzip.decompress(compressed), headers=headers)
-            response.headers["X-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        patch_vary_headers(response, VARY_HEADERS)
-        if version is not None and _storable(response):
-            page = (tuple(response.items()), gzip.compress(response.content, compresslevel=6, mtime=0))
+            return self._hit(request, page)
+        request.public_page_cache = slot = _Slot(key, version)
+        response = self.get_response(request)
+        if slot.storable and version is not None and _storable(response):
+            headers = tuple((name, value) for name, value in response.items() if name != "Content-Length")
+            page = (headers, gzip.compress(response.content, compresslevel=6, mtime=0))
             cache.set(key, (version, page), settings.OVOP_PUBLIC_CACHE_SECONDS)
-        response.headers["X-Cache"] = "miss"
+        if slot.reached:  # not when a decorator above the cache answered first (a redirect)
+            response.headers["X-Cache"] = "miss"
         return response
 
-    return wrapper
+    @staticmethod
+    def _candidate(request: HttpRequest) -> bool | None:
+        """For an anonymous GET of a cached view's page, whether its address is localised; else None."""
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES
+        ):
+            return None
+        return _cached_page(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
+
+    @staticmethod
+    def _hit(request: HttpRequest, page: tuple) -> HttpResponse:
+        headers, compressed = page
+        if _accepts_gzip(request):
+            response = HttpResponse(compressed, headers=headers)
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(compressed), headers=headers)
+        response.headers["Content-Length"] = str(len(response.content))
+        response.headers["X-Cache"] = "hit"
+        return response

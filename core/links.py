@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import LocalePrefixPattern, Resolver404, URLResolver, get_resolver, reverse, translate_url
 
 
 def public_url(path: str) -> str:
@@ -29,6 +29,20 @@ def language_alternates(path: str) -> list[tuple[str, str]]:
         return []
     alternates = [(code, public_url(address)) for code, address in addresses.items()]
     return [*alternates, ("x-default", public_url(addresses[settings.LANGUAGE_CODE]))]
+
+
+def is_localised_path(path_info: str, urlconf: str | None = None) -> bool:
+    """Whether `path_info` is one of the pages of i18n_patterns (an address per language), read under
+    the active language."""
+    path = path_info.removeprefix("/")
+    for pattern in get_resolver(urlconf).url_patterns:
+        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
+            try:
+                pattern.resolve(path)
+            except Resolver404:
+                continue
+            return True
+    return False
 
 
 # The shapes of keys path_for_each puts in an address as they are: what the address's converter accepts

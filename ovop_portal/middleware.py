@@ -2,22 +2,10 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.urls import LocalePrefixPattern, Resolver404, URLResolver, get_resolver
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
-
-def _is_localised_page(request: HttpRequest) -> bool:
-    """Whether the address is one of the pages of i18n_patterns, under the active language."""
-    path = request.path_info.removeprefix("/")
-    for pattern in get_resolver(getattr(request, "urlconf", None)).url_patterns:
-        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
-            try:
-                pattern.resolve(path)
-            except Resolver404:
-                continue
-            return True
-    return False
+from core.links import is_localised_path
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -35,7 +23,7 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = translation.get_language_from_path(request.path_info)
         if language is None:
             translation.activate(settings.LANGUAGE_CODE)  # the public pages resolve under it
-            if not _is_localised_page(request):
+            if not is_localised_path(request.path_info, getattr(request, "urlconf", None)):
                 chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
                 language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language or settings.LANGUAGE_CODE)

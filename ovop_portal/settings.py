@@ -160,6 +160,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ovop_portal.middleware.RefuseNulCharactersMiddleware",
+    # Anonymous visitors' cached public pages, answered before the session and everything below it.
+    "core.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ovop_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -5,10 +5,13 @@ is never served, and a version that cannot be trusted is neither read nor stored
 import gzip
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import RequestFactory
+from django.urls import path, resolvers
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from core import caching as page_cache
@@ -18,20 +21,39 @@ from tests.portal.test_redis_faults import own_redis, redis_cache, redis_calls  
 pytestmark = pytest.mark.django_db
 
 
-def _anonymous_get(path: str = "/produk/"):
-    request = RequestFactory().get(path)
-    request.user = AnonymousUser()
+def _plain_page(request):
+    return HttpResponse("<p>halaman</p>")
+
+
+def _form_page(request):
+    return HttpResponse(f"<form><input name='csrfmiddlewaretoken' value='{get_token(request)}'></form>")
+
+
+# The addresses of this module's pages (request.urlconf, or pytest.mark.urls): the page cache serves
+# only the views marked by cache_public_page.
+urlpatterns = [
+    path("halaman/", page_cache.cache_public_page(_plain_page)),
+    path("formulir/", page_cache.cache_public_page(_form_page)),
+    path("biasa/", _plain_page),
+]
+
+
+def _anonymous_get(path: str = "/halaman/", **extra):
+    request = RequestFactory().get(path, **extra)
+    request.urlconf = __name__
     return request
 
 
 def _counting_view(answer=lambda: HttpResponse("<p>halaman</p>")):
+    """The page cache (PublicPageCacheMiddleware) around a cached view that counts its calls."""
     calls = []
 
     def view(request):
+        request.user = AnonymousUser()
         calls.append(request)
         return answer()
 
-    return page_cache.cache_public_page(view), calls
+    return page_cache.PublicPageCacheMiddleware(page_cache.cache_public_page(view)), calls
 
 
 def test_a_hit_is_one_redis_round_trip_for_the_version_and_the_page(client, redis_cache, redis_calls):  # noqa: F811
@@ -127,3 +149,49 @@ def test_a_hit_is_sent_gzipped_only_to_a_visitor_who_accepts_it(client, accept_e
         assert hit["Content-Encoding"] == "gzip" and gzip.decompress(hit.content) == miss.content
     else:
         assert "Content-Encoding" not in hit and hit.content == miss.content
+
+
+def test_a_hit_is_answered_before_the_stack_below_the_cache(client, monkeypatch):
+    url = ProductFactory(name="Gerabah").get_public_url()
+    miss = client.get(url)
+    resolved = []
+    real_resolve = resolvers.URLResolver.resolve
+    monkeypatch.setattr(
+        resolvers.URLResolver, "resolve", lambda self, path: resolved.append(path) or real_resolve(self, path)
+    )
+
+    hit = client.get(url)
+
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    assert resolved == []  # neither the language middleware nor the handler resolved the address
+    assert hit.wsgi_request.resolver_match is None and not hasattr(hit.wsgi_request, "session")
+
+
+def test_a_visitor_with_a_session_is_served_afresh(client):
+    url = ProductFactory(name="Gerabah").get_public_url()
+    client.get(url)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-signed-in"
+
+    response = client.get(url)
+
+    assert "X-Cache" not in response and "Gerabah" in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_whose_stack_sets_a_cookie_is_never_cached(client):
+    """The CSRF cookie is set by CsrfViewMiddleware after the view answered: the entry is the page as
+    the whole stack answered it, so such a page is never kept (it would hand out one visitor's token)."""
+    first, second = client.get("/formulir/"), client.get("/formulir/")
+
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "miss")
+    assert settings.CSRF_COOKIE_NAME in first.cookies
+
+
+@pytest.mark.urls(__name__)
+def test_only_pages_of_cached_views_are_looked_up(client, redis_cache, redis_calls):  # noqa: F811
+    assert client.get("/halaman/")["X-Cache"] == "miss" and client.get("/halaman/")["X-Cache"] == "hit"
+    redis_calls.clear()
+
+    response = client.get("/biasa/")
+
+    assert response.status_code == 200 and "X-Cache" not in response and redis_calls == []
