@@ -208,7 +208,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
     home page, which needs neither tiles nor JavaScript), on a Leaflet map (vendored) when scripts run,
     and as a list.
 
-    A regency's places (a few hundred at most) are all in the page. A province's or the country's
+    A regency's places (a few hundred at most) are all in the page's list, which the map reads its
+    markers from; the drawing above it has no links of its own there. A province's or the country's
     (tens of thousands) are not: the map asks map_points for those of the area it shows, and the list
     keeps the first places in order of their codes, with a link to the village list for the rest."""
     coverage = coverage_figures.area_coverage()
@@ -231,7 +232,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "district_label": _("Kec."),
     }
     if inline:
-        map_config["points"] = _map_points(places)
+        # The markers are read from the page's list of places (static/js/map.js), which carries each
+        # place's coordinates: the same places twice, as a list and as JSON, made a regency's map 178 KB.
+        map_config["points_in_list"] = True
+        map_config["situation_labels"] = {s: str(label) for s, label in coverage_figures.LABELS.items()}
     else:
         map_config["points_url"] = reverse("catalogue:map_points")
         map_config["bounds"] = _area_bounds(coverage)

@@ -1,7 +1,8 @@
 // The public map: villages with a flagship product, a proposal or products as circles, coloured and
-// outlined as the page's legend (static/css/coverage.css), each with a link. A regency's places come
-// in the page; a larger area's are asked for by the visible box (catalogue:map_points), as clusters
-// until few enough to show one by one. The page lists the (first) places and draws them without
+// outlined as the page's legend (static/css/coverage.css), each with a link. A regency's places are
+// read from the page's list of places (its items' data-ll, class and links); a
+// larger area's are asked for by the visible box (catalogue:map_points), as clusters until few enough
+// to show one by one. The page lists the (first) places and draws them without
 // JavaScript; the map only shows once Leaflet has loaded. When the base
 // map's tiles fail (offline, blocked) the points stay and a notice says why the map is blank.
 // Leaflet puts a string given to bindTooltip, bindPopup or an attribution into innerHTML: every piece
@@ -67,9 +68,25 @@
       map.setView([cluster.lat, cluster.lng], Math.min(map.getZoom() + 2, 18));
     }).addTo(layer);
   }
-  if (config.points) {
+  // A listed place as a marker: its village link and name, its flagship's link if it has one.
+  function listedPoint(item) {
+    var links = item.querySelectorAll("a");
+    var situation = item.className.replace("cv-place-", "");
+    var position = item.dataset.ll.split(",");
+    return {
+      name: links[0].textContent,
+      url: (links[1] || links[0]).getAttribute("href"),
+      product: links[1] ? links[1].textContent : "",
+      situation: situation,
+      situation_label: config.situation_labels[situation] || "",
+      district: item.closest("[data-district]").dataset.district,
+      lat: parseFloat(position[0]),
+      lng: parseFloat(position[1]),
+    };
+  }
+  if (config.points_in_list) {
     var bounds = [];
-    config.points.forEach(function (point) {
+    Array.prototype.map.call(document.querySelectorAll(".cv-places li[data-ll]"), listedPoint).forEach(function (point) {
       drawPoint(point, map);
       bounds.push([point.lat, point.lng]);
     });

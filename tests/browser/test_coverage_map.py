@@ -24,12 +24,15 @@ def test_when_the_tiles_are_blocked_the_map_keeps_its_points_and_says_why(pages,
     expect(map_element.locator("path.cv-marker-products")).to_have_count(1)  # Kramatwatu's gerabah
     assert any("tile.openstreetmap.org" in url for url in pages.blocked)
 
-    # The same drawing as the home page, under the map, with every village of the regency.
+    # The same drawing as the home page, under the map, with every village of the regency; its links
+    # are the list's below it.
     drawing = page.locator("svg.cv-map")
     expect(drawing).to_be_visible()
     expect(drawing.locator("use.cv-flagship")).to_have_count(1)
     expect(drawing.locator("use.cv-products")).to_have_count(1)
-    expect(drawing.locator(f'a[href="/desa/{KRAMATWATU_VILLAGE}/"] use.cv-products')).to_have_count(1)
+    expect(drawing.locator("a")).to_have_count(0)
+    places = page.locator("section[aria-labelledby=places-heading]")
+    expect(places.locator(f'li.cv-place-products a[href="/desa/{KRAMATWATU_VILLAGE}/"]')).to_have_count(1)
 
 
 def test_the_home_drawing_works_without_javascript_and_its_points_open_the_village(pages, live, gerabah):

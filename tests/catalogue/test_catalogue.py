@@ -378,20 +378,35 @@ def test_the_map_lists_places_without_javascript_and_gives_the_map_its_points(cl
     config = json.loads(
         re.search(r'id="ovop-map-config" type="application/json">(.*?)</script>', html).group(1)
     )
-    assert config["tiles"] == ""
-    assert config["points"] == [
-        {
-            "name": "Desa Bumijaya",
-            "district": "Ciruas",
-            "situation": "flagship",
-            "situation_label": "Produk unggulan",
-            "product": "Gerabah Bumijaya",
-            "url": gerabah.get_public_url(),
-            "lat": float(gerabah.village.latitude),
-            "lng": float(gerabah.village.longitude),
-        }
-    ]
+    assert config["tiles"] == "" and "points" not in config
+    # The markers are read from the list (static/js/map.js): one item per place, with its coordinates.
+    assert config["points_in_list"] and config["situation_labels"]["flagship"] == "Produk unggulan"
+    item = re.search(
+        r'<ul class="list-unstyled cv-places" data-district="Ciruas">\s*(<li [^>]*>.*?</li>)', html
+    )
+    assert item.group(1) == (
+        f'<li class="cv-place-flagship" data-ll="{gerabah.village.latitude},{gerabah.village.longitude}">'
+        f'<a href="/desa/{BUMIJAYA}/">Desa Bumijaya</a>:'
+        f' <a href="{gerabah.get_public_url()}">Gerabah Bumijaya</a>'
+        ' <span class="cv-note">(produk unggulan)</span></li>'
+    )
     assert "vendor/leaflet/leaflet.js" in html
+
+
+def test_the_map_pages_drawing_leaves_the_links_to_the_list(client, gerabah):
+    """Under the map the drawing's points are bare (no link, no title): the list below links and names
+    every place; the home page's drawing keeps its links and titles."""
+    map_html = client.get(reverse("catalogue:map")).content.decode()
+    home_html = client.get(reverse("catalogue:home")).content.decode()
+
+    def drawing(html: str) -> str:
+        return re.search(r'<svg class="cv-map.*?</svg>', html, re.S).group(0)
+
+    assert drawing(map_html).count("<use href=") == drawing(home_html).count("<use href=") == 326
+    assert "<a " not in drawing(map_html) and "<title>" not in drawing(map_html)
+    assert f'<a href="/desa/{BUMIJAYA}/"' in drawing(home_html) and "<title>Desa Bumijaya" in drawing(
+        home_html
+    )
 
 
 # --- QR codes, search engines, sharing -------------------------------------------------------------

@@ -261,7 +261,17 @@ def test_the_map_page_shows_villages_with_products_and_proposals_not_only_flagsh
     assert "diusulkan menjadi produk unggulan" in html
     assert "Rahasia Usulan" not in html
     assert 'class="cv-place-products' in html and 'class="cv-place-flagship' in html
-    assert situation_drawn(html, PRODUCTS_VILLAGE) == "products"
+    # The list says each place's situation (its markers are read from it, static/js/map.js)...
+    assert re.search(
+        rf'<li class="cv-place-products" data-ll="[^"]+"><a href="/desa/{PRODUCTS_VILLAGE}/">', html
+    )
+    # ...and the drawing above it is the home page's, its points bare.
+    home = client.get(reverse("catalogue:home")).content.decode()
+    drawn = re.findall(r'<use href="#cv-s-(\w+)"', html.split('<svg class="cv-map')[1].split("</svg>")[0])
+    assert drawn == re.findall(
+        r'<use href="#cv-s-(\w+)"', home.split('<svg class="cv-map')[1].split("</svg>")[0]
+    )
+    assert situation_drawn(home, PRODUCTS_VILLAGE) == "products"
 
 
 def test_the_situation_rule_matches_the_drawing(places):
