@@ -32,7 +32,7 @@ from .forms import (
     VisitForm,
 )
 from .models import Delivery, MentoringVisit, Programme, VisitPhoto
-from .selectors import flagships_without_recent_visit, product_timeline, village_timeline
+from .selectors import flagships_due_a_visit_sortable, product_timeline, village_timeline
 
 # The sortable columns of the lists (core.sorting): the `?sort=` key and the fields it orders by.
 PROGRAMME_COLUMNS = {
@@ -329,7 +329,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     days = settings.OVOP_MENTORING_DAYS
     unvisited, unvisited_sorting = sort(
         request,
-        flagships_without_recent_visit(Product.objects.for_scope(scope), days).order_by("last_visit", "name"),
+        flagships_due_a_visit_sortable(Product.objects.for_scope(scope), days).order_by("last_visit", "name"),
         UNVISITED_COLUMNS,
     )
     # The second table sorts by its own parameter: sorting one table keeps the other's order.

@@ -49,3 +49,33 @@ def test_the_overdue_tables_reach_the_template_as_lists_with_their_totals(office
     assert unvisited.paginator.count == 3 and unvisited.number == 1
     assert actions.paginator.count == 3
     assert "Unggulan 0" in response.content.decode()
+
+
+@pytest.mark.parametrize("order", ["last_visit", "-last_visit", "designated_on", "-designated_on", "name"])
+def test_the_overdue_pages_grouped_reading_lists_the_same_flagships_as_the_to_do_rule(order, settings):
+    """The overdue page reads the last visit as the greatest of the joined visits (HAVING leaves out
+    the recently visited); the to-do list and the summaries look it up flagship by flagship. Both must
+    list the same flagships with the same days, in any order the page sorts by."""
+    from assistance.selectors import flagships_due_a_visit_sortable, flagships_without_recent_visit
+    from products.models import Product
+
+    today = datetime.date.today()
+    _due(3)  # visited 200 days ago: due
+    never = DesignationFactory(approved=True, product__village_id="36.04.09.2010").product  # never visited
+    recent = DesignationFactory(approved=True, product__village_id="36.04.09.2011").product
+    for days_ago in (300, 10):  # an old visit and a recent one: not due
+        MentoringVisitFactory(product=recent, visited_on=today - datetime.timedelta(days=days_ago))
+    twice = DesignationFactory(approved=True, product__village_id="36.04.09.2012").product
+    for days_ago in (400, 120):  # two old visits: due, last visited 120 days ago
+        MentoringVisitFactory(product=twice, visited_on=today - datetime.timedelta(days=days_ago))
+    for product in (never, recent, twice):  # designated long ago, so that a visit falls due
+        product.designations.update(decree_date=today - datetime.timedelta(days=500))
+
+    def rows(queryset):
+        return [(p.pk, p.last_visit, p.designated_on) for p in queryset.order_by(order, "pk")]
+
+    grouped = rows(flagships_due_a_visit_sortable(Product.objects.all(), 90))
+    looked_up = rows(flagships_without_recent_visit(Product.objects.all(), 90))
+    assert grouped == looked_up
+    assert {never.pk, twice.pk} <= {pk for pk, *_ in grouped} and recent.pk not in {pk for pk, *_ in grouped}
+    assert {pk: last for pk, last, _day in grouped}[twice.pk] == today - datetime.timedelta(days=120)
