@@ -21,11 +21,18 @@ from .selectors import (
     recap_figures,
     recap_years,
 )
-from .summary import current_state, uses_summary
+from .summary import SummaryState, current_state, uses_summary
 
 
-def _scope_key(scope: Scope) -> str:
-    return "dinas" if scope.is_dinas else ",".join(sorted(scope.district_codes))
+def figures_variant(scope: Scope) -> tuple[str, SummaryState | None]:
+    """What an area's cached figures (core.caching.cached_figures) are kept apart by: the area, and for
+    a province or the country the summary rows they are read from (cached until those are counted
+    again); and those rows' state, or None."""
+    variant = "dinas" if scope.is_dinas else ",".join(sorted(scope.district_codes))
+    if not uses_summary(scope):
+        return variant, None
+    state = current_state()
+    return f"{variant}|{state.computed_at.isoformat()}|{state.stale}", state
 
 
 @official_required
@@ -34,10 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     count (core.caching). A province's or the country's counts are summed from the village summaries
     (officials.summary), so that rendering them afresh costs about what a regency's does."""
     scope = scope_of(request.user)
-    variant, state = _scope_key(scope), None
-    if uses_summary(scope):  # the figures of these rows: cached until they are counted again
-        state = current_state()
-        variant += f"|{state.computed_at.isoformat()}|{state.stale}"
+    variant, state = figures_variant(scope)
     figures = cached_figures("dashboard", variant, lambda: dashboard_figures(scope, state))
     return render(request, "officials/dashboard.html", {"scope": scope, **figures})
 

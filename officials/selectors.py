@@ -536,11 +536,12 @@ def _expiring_documents(scope: Scope, products: QuerySet, today: datetime.date) 
     return sorted(documents, key=lambda d: (d.expires_on, d.pk))
 
 
-def todo_lists(scope: Scope, today: datetime.date) -> dict:
+def todo_lists(scope: Scope, today: datetime.date, state: SummaryState | None = None) -> dict:
     """Everything waiting for the official in their area, each kind in one query. For a province or
     the country, flagships due a visit, assessments due and villages needing help are counted per
-    area from the village summaries (`by_area`) instead of listed: finding the first fifty of the
-    country's tens of thousands of flagships took seconds, and the lists are a link away."""
+    area from the village summaries (`by_area`; of `state` when the caller has read it) instead of
+    listed: finding the first fifty of the country's tens of thousands of flagships took seconds, and
+    the lists are a link away."""
     days = settings.OVOP_MENTORING_DAYS
     ahead = today + datetime.timedelta(days=TODO_AHEAD_DAYS)
     products = Product.objects.for_scope(scope)
@@ -558,7 +559,7 @@ def todo_lists(scope: Scope, today: datetime.date) -> dict:
         "more_documents": more_documents,
     }
     if summary.uses_summary(scope):
-        state = summary.current_state()
+        state = state or summary.current_state()
         sums = summary.area_sums(summary_level(scope), state)
         by_area = {
             "heading": COVERAGE_LEVELS[summary_level(scope)][0],

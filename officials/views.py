@@ -17,6 +17,7 @@ from assistance.selectors import (
 )
 from assistance.services import candidate_link
 from assistance.situations import village_situation_context
+from core.caching import cached_figures
 from core.pagination import is_searched, paginate
 from core.sorting import sort
 from core.storage import STORAGE_FAILURE_MESSAGE, is_storage_failure, log_storage_failure
@@ -37,6 +38,7 @@ from villages.models import District, Village, summary_level
 from villages.roles import scope_of
 
 from . import summary
+from .dashboard import figures_variant
 from .selectors import home_figures, todo_lists
 
 # The village list's sortable columns: the `?sort=` key and the fields it orders by (core.sorting).
@@ -152,9 +154,17 @@ def officials_home(request: HttpRequest) -> HttpResponse:
 def todo(request: HttpRequest) -> HttpResponse:
     """One to-do list per official, in their area (the Dinas: the whole regency): follow-ups due or
     overdue, flagships due a visit, legality documents expired or expiring, assessments due; each
-    item links to where it is done."""
+    item links to where it is done.
+
+    Like the dashboard's figures, the lists are kept per area and day until a write to what they list
+    (products, producers, documents, designations, visits, assessments: any of the data apps' tables)
+    bumps the figures version (core.caching.cached_figures): an official returning to the list between
+    two writes is not served the same 15 queries and 250 rows again."""
     scope = scope_of(request.user)
-    context = {**todo_lists(scope, timezone.localdate()), "scope": scope}
+    today = timezone.localdate()
+    variant, state = figures_variant(scope)
+    lists = cached_figures("todo", variant, lambda: todo_lists(scope, today, state))
+    context = {**lists, "scope": scope}
     return render(request, "officials/todo.html", context)
 
 

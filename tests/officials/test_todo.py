@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assistance import services
+from assistance.models import MentoringVisit
 from products.models import LegalityDocument
 from tests.factories import (
     CIRUAS,
@@ -199,7 +200,8 @@ def test_a_long_list_shows_the_first_rows_and_links_to_the_rest(officer_a_client
     assert reverse("products:assessment_due") in response.content.decode()
 
 
-def test_the_list_asks_a_fixed_number_of_queries(area, officer_a_client, django_assert_num_queries):
+def test_the_list_asks_a_fixed_number_of_queries(area, officer_a_client, django_assert_num_queries, settings):
+    settings.OVOP_FIGURES_CACHE_SECONDS = 0  # rendered afresh: the lists are not kept (see below)
     for n in range(3):  # more rows of every kind on top of the fixture's three
         product = DesignationFactory(
             approved=True,
@@ -243,3 +245,23 @@ def test_villages_needing_help_are_on_the_list_with_the_reason(officer_a_client,
     assert [v.code for v in page.context["villages"]] == [flagship.village_id]
     assert "Ditandai oleh petugas: Bahan baku langka" in page.content.decode()
     assert officer_b_client.get(TODO).context["villages"] == []
+
+
+def test_the_lists_are_kept_until_a_write_changes_what_they_list(
+    area, officer_a_client, django_assert_num_queries
+):
+    """Like the dashboard's figures (core.caching.cached_figures): an official coming back to the list
+    reads the kept lists; a write to what they list (here a follow-up closed) makes the next view
+    count afresh."""
+    first = officer_a_client.get(TODO)
+    with django_assert_num_queries(5):
+        # 1 session, 2 user, 3 groups, 4 the officer's kecamatan, 5 the regency (the page's header)
+        again = officer_a_client.get(TODO)
+    for kind in ("follow_ups", "flagships", "documents", "assessments", "villages"):
+        assert [row.pk for row in again.context[kind]] == [row.pk for row in first.context[kind]]
+    visit = first.context["follow_ups"][0]
+    MentoringVisit.objects.filter(pk=visit.pk).update(next_action_done=True)
+
+    after = officer_a_client.get(TODO)
+
+    assert visit.pk not in [v.pk for v in after.context["follow_ups"]]
