@@ -569,6 +569,8 @@ class AreaSituations:
                 .order_by("-delivered_on", "-pk")
             ):
                 received[delivery.village_id].append(delivery)
+        # Each kind's label translated once (get_kind_display() translates every choice at each call).
+        kinds = {row.kind: row.get_kind_display() for rows in help_rows.values() for row in rows}
         for village in villages:
             self.place(village)
             village.received = received.get(village.pk, [])
@@ -577,7 +579,7 @@ class AreaSituations:
                 if delivery.status == Delivery.Status.DELIVERED:
                     delivered.setdefault(delivery.programme.kind, delivery.delivered_on)
             village.help = [
-                {"kind": row.get_kind_display(), "note": row.note, "last_received": delivered.get(row.kind)}
+                {"kind": kinds[row.kind], "note": row.note, "last_received": delivered.get(row.kind)}
                 for row in help_rows.get(village.situation, [])
             ]
         return villages

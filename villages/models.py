@@ -230,6 +230,9 @@ class VillageKind(models.TextChoices):
     KELURAHAN = "kelurahan", _("Kelurahan")
 
 
+_VILLAGE_KIND_LABELS = dict(VillageKind.choices)  # lazy labels: translated when printed
+
+
 class Village(models.Model):
     """A desa or kelurahan."""
 
@@ -270,7 +273,10 @@ class Village(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.name}"
+        # The kind's label looked up directly: get_kind_display() hashes every choice's lazy label
+        # (translating each) on every call, and lists print hundreds of villages.
+        label = _VILLAGE_KIND_LABELS.get(self.kind)
+        return f"{label if label is not None else self.kind} {self.name}"
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:village_detail", args=[self.code])

@@ -221,3 +221,16 @@ def test_an_empty_choice_reads_in_indonesian(officer_a_client):
     html = officer_a_client.get(reverse("products:product_create")).content.decode()
     assert "- Pilih -" in html
     assert "Select an option" not in html
+
+
+def test_a_village_is_named_with_its_kind_in_the_active_language(db):
+    from django.utils import translation
+
+    from villages.models import Village
+
+    desa = Village(code="36.04.09.2001", kind=Village.Kind.DESA, name="Bumijaya")
+    kelurahan = Village(code="36.73.01.1001", kind=Village.Kind.KELURAHAN, name="Cipare")
+    assert (str(desa), str(kelurahan)) == ("Desa Bumijaya", "Kelurahan Cipare")
+    with translation.override("en"):
+        assert (str(desa), str(kelurahan)) == ("Village Bumijaya", "Urban village Cipare")
+        assert str(desa) == f"{desa.get_kind_display()} Bumijaya"  # as Django's own display names it
