@@ -270,11 +270,20 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
-@functools.lru_cache(maxsize=4096)
 def _cached_page(urlconf: str, path_info: str) -> bool | None:
     """None when the address is not a page of a cache_public_page view; else whether it is one of
-    i18n_patterns (its language is the one of the address). Resolved under the language of the
-    address, as the request will be; remembered for the last few thousand addresses."""
+    i18n_patterns (its language is the one of the address). Remembered for the last few thousand
+    addresses of a usual length (a long made-up one is resolved each time, never kept)."""
+    if len(path_info) > _REMEMBERED_PATH_LENGTH:
+        return _resolve_cached_page(urlconf, path_info)
+    return _remembered_cached_page(urlconf, path_info)
+
+
+_REMEMBERED_PATH_LENGTH = 200
+
+
+def _resolve_cached_page(urlconf: str, path_info: str) -> bool | None:
+    """_cached_page, resolved under the language of the address, as the request will be."""
     language = translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
@@ -286,14 +295,16 @@ def _cached_page(urlconf: str, path_info: str) -> bool | None:
         return is_localised_path(path_info, urlconf)
 
 
+_remembered_cached_page = functools.lru_cache(maxsize=4096)(_resolve_cached_page)
+
+
 class _Slot:
-    """What the page cache knows of a request it may store (the key and version it read), and what
-    the view answered (cache_public_page)."""
+    """What the view of a request the page cache may store answered (cache_public_page): whether it
+    was reached, and whether its response may be kept."""
 
-    __slots__ = ("key", "reached", "storable", "version")
+    __slots__ = ("reached", "storable")
 
-    def __init__(self, key: str, version: int | None) -> None:
-        self.key, self.version = key, version
+    def __init__(self) -> None:
         self.reached = self.storable = False
 
 
@@ -324,7 +335,7 @@ class PublicPageCacheMiddleware:
         page = _entry(version, stored) if version is not None else None
         if page is not None:
             return self._hit(request, page)
-        request.public_page_cache = slot = _Slot(key, version)
+        request.public_page_cache = slot = _Slot()
         response = self.get_response(request)
         if slot.storable and version is not None and _storable(response):
             headers = tuple((name, value) for name, value in response.items() if name != "Content-Length")

@@ -195,3 +195,16 @@ def test_only_pages_of_cached_views_are_looked_up(client, redis_cache, redis_cal
     response = client.get("/biasa/")
 
     assert response.status_code == 200 and "X-Cache" not in response and redis_calls == []
+
+
+@pytest.mark.urls(__name__)
+def test_the_addresses_remembered_are_bounded_and_long_ones_never_kept(client):
+    """Which addresses are a cached view's is remembered per process (an LRU of a few thousand); a
+    made-up address of any length must not grow it, nor an endless stream of them beyond its size."""
+    page_cache._remembered_cached_page.cache_clear()
+    assert client.get("/halaman/")["X-Cache"] == "miss"
+    assert page_cache._cached_page(__name__, "/" + "x" * 5000 + "/") is None  # resolved, not kept
+    assert page_cache._cached_page(__name__, "/halaman/" + "x" * 300) is None
+
+    info = page_cache._remembered_cached_page.cache_info()
+    assert (info.currsize, info.maxsize) == (1, 4096)
