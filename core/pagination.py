@@ -73,6 +73,15 @@ def paginate(
     return page
 
 
+def detach(page: Page) -> Page:
+    """The page without what it was read from: its rows and total are read, its paginator keeps no
+    queryset, so it can be kept in a cache (pickling a queryset would read every row of it)."""
+    paginator = page.paginator
+    paginator.__dict__["count"] = paginator.count  # a cached_property: read now, kept as it is
+    paginator.object_list = []
+    return page
+
+
 MAX_PAGE_NUMBER = 10**7
 
 

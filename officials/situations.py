@@ -14,15 +14,18 @@ from django.views.decorators.http import require_POST
 from assistance.models import Situation
 from assistance.services import help_flag_clear, help_flag_raise
 from assistance.situations import AreaSituations, for_situation_list
+from core.caching import cached_figures
 from core.errors import Refused
-from core.pagination import paginate
+from core.pagination import detach, paginate
 from core.sorting import sort
 from villages.access import official_required, village_for_official
 from villages.models import Village, summary_level
-from villages.roles import scope_of
+from villages.roles import Scope, scope_of
 
 from . import summary
+from .dashboard import figures_variant
 from .forms import KecamatanFilter
+from .models import SummaryState
 from .selectors import COVERAGE_LEVELS
 
 
@@ -46,27 +49,17 @@ SITUATION_COLUMNS = {
 }
 
 
-@official_required
-def situation_list(request: HttpRequest) -> HttpResponse:
-    """Villages per situation and kecamatan (each count a link), and the list filtered by
-    `?situasi=` and `?kecamatan=`: each village with its situation, why, the help it calls for and
-    what it received."""
-    scope = scope_of(request.user)
+def _situation_page(
+    request: HttpRequest, scope: Scope, state: SummaryState | None, level: str, situation: str, district: str
+) -> dict:
+    """The counts per situation and area, and the requested page of the villages in `situation` (all:
+    "") of `district` (all: ""), described. `state`: the summary rows of a province or the country."""
     area = AreaSituations(Village.objects.for_scope(scope))
-    level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
-    if summary.uses_summary(scope):  # a province or the country: summed from the village summaries
-        state = summary.current_state()
-        counts = summary.area_sums(level, state)["situation_counts"]
-    else:
-        state, counts = None, area.counts(level)
-    situation = request.GET.get("situasi", "")
-    situation = situation if situation in Situation.values else ""
-    kecamatan_filter = KecamatanFilter(request.GET, scope=scope)
-    chosen = kecamatan_filter.district()  # an unknown or another area's kecamatan: the whole area
-    district = chosen.code if chosen else ""
+    # A province or the country: summed from the village summaries.
+    counts = summary.area_sums(level, state)["situation_counts"] if state is not None else area.counts(level)
     # A province or the country: the page's keys read lean, then its villages described (each of the
     # country's villages was described to be sorted: 0.15 s). A regency's few hundred are read at once.
-    large = summary.uses_summary(scope)
+    large = state is not None
     filtered = area.filtered(situation, district, lean=large)
     villages, sorting = sort(request, filtered, SITUATION_COLUMNS, "code")
     if large:
@@ -79,6 +72,29 @@ def situation_list(request: HttpRequest) -> HttpResponse:
     else:
         page_obj = paginate(request, villages)
     page_obj.object_list = area.describe(page_obj.object_list)
+    return {"counts": counts, "page_obj": detach(page_obj), "sorting": sorting}
+
+
+@official_required
+def situation_list(request: HttpRequest) -> HttpResponse:
+    """Villages per situation and kecamatan (each count a link), and the list filtered by
+    `?situasi=` and `?kecamatan=`: each village with its situation, why, the help it calls for and
+    what it received."""
+    scope = scope_of(request.user)
+    level = summary_level(scope)  # kecamatan in a regency; regencies or provinces above it
+    situation = request.GET.get("situasi", "")
+    situation = situation if situation in Situation.values else ""
+    kecamatan_filter = KecamatanFilter(request.GET, scope=scope)
+    chosen = kecamatan_filter.district()  # an unknown or another area's kecamatan: the whole area
+    district = chosen.code if chosen else ""
+    variant, state = figures_variant(scope)
+    # Like the dashboard's figures, kept per area, day and list asked for until a write to the data
+    # bumps the figures version (core.caching.cached_figures).
+    asked = f"{variant}|{situation}|{district}|{sorted(request.GET.items())}"
+    listed = cached_figures(
+        "situations", asked, lambda: _situation_page(request, scope, state, level, situation, district)
+    )
+    counts, page_obj, sorting = listed["counts"], listed["page_obj"], listed["sorting"]
     context = {
         "counts": counts,
         "summary_state": state,

@@ -200,3 +200,27 @@ def test_the_needs_help_list_takes_the_same_queries_however_many_villages(
         # (at most 201 of them: core.widgets.SearchSelect)
         response = client.get(URL, {"situasi": "needs_help"})
     assert len(response.context["page_obj"].object_list) == (villages + 1) // 2
+
+
+def test_each_list_asked_for_is_kept_until_a_write_changes_a_situation(
+    client, officer_a, django_assert_num_queries
+):
+    """Like the dashboard's figures (core.caching.cached_figures): the counts and the page of a list
+    asked for again are read from the cache, each filter and page kept apart; a write (another village's
+    neglected flagship) makes the next view count afresh."""
+    neglected = flagship(ciruas_villages(1)[0].code, visited=False)
+    client.force_login(officer_a)
+    first = client.get(URL, {"situasi": "needs_help"})
+    assert [v.code for v in first.context["page_obj"]] == [neglected.village_id]
+    with django_assert_num_queries(6):
+        # 1 session, 2 user, 3 groups, 4 officer areas, 5 the kecamatan filter's choices, 6 the regency
+        again = client.get(URL, {"situasi": "needs_help"})
+    assert [v.code for v in again.context["page_obj"]] == [neglected.village_id]
+    assert again.context["page_obj"].paginator.count == 1
+    assert client.get(URL, {"situasi": "thriving"}).context["page_obj"].paginator.count == 0  # kept apart
+
+    another = flagship(ciruas_villages(2)[1].code, visited=False)
+
+    after = client.get(URL, {"situasi": "needs_help"})
+    assert {v.code for v in after.context["page_obj"]} == {neglected.village_id, another.village_id}
+    assert after.context["counts"]["total"]["needs_help"] == 2
