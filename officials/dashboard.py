@@ -21,18 +21,7 @@ from .selectors import (
     recap_figures,
     recap_years,
 )
-from .summary import SummaryState, current_state, uses_summary
-
-
-def figures_variant(scope: Scope) -> tuple[str, SummaryState | None]:
-    """What an area's cached figures (core.caching.cached_figures) are kept apart by: the area, and for
-    a province or the country the summary rows they are read from (cached until those are counted
-    again); and those rows' state, or None."""
-    variant = "dinas" if scope.is_dinas else ",".join(sorted(scope.district_codes))
-    if not uses_summary(scope):
-        return variant, None
-    state = current_state()
-    return f"{variant}|{state.computed_at.isoformat()}|{state.stale}", state
+from .summary import figures_variant
 
 
 @official_required

@@ -23,7 +23,6 @@ from villages.models import Village, summary_level
 from villages.roles import Scope, scope_of
 
 from . import summary
-from .dashboard import figures_variant
 from .forms import KecamatanFilter
 from .models import SummaryState
 from .selectors import COVERAGE_LEVELS
@@ -87,7 +86,7 @@ def situation_list(request: HttpRequest) -> HttpResponse:
     kecamatan_filter = KecamatanFilter(request.GET, scope=scope)
     chosen = kecamatan_filter.district()  # an unknown or another area's kecamatan: the whole area
     district = chosen.code if chosen else ""
-    variant, state = figures_variant(scope)
+    variant, state = summary.figures_variant(scope)
     # Like the dashboard's figures, kept per area, day and list asked for until a write to the data
     # bumps the figures version (core.caching.cached_figures).
     asked = f"{variant}|{situation}|{district}|{sorted(request.GET.items())}"

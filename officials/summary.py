@@ -321,6 +321,17 @@ def current_state() -> SummaryState:
     return state
 
 
+def figures_variant(scope: Scope) -> tuple[str, SummaryState | None]:
+    """What an area's cached figures (core.caching.cached_figures) are kept apart by: the area, and for
+    a province or the country the summary rows they are read from (cached until those are counted
+    again); and those rows' state, or None."""
+    variant = "dinas" if scope.is_dinas else ",".join(sorted(scope.district_codes))
+    if not uses_summary(scope):
+        return variant, None
+    state = current_state()
+    return f"{variant}|{state.computed_at.isoformat()}|{state.stale}", state
+
+
 def _grouped(level: str) -> list[dict]:
     """The rows summed per area of the level: villages per OVOP status and per situation, and the
     COUNTED sums (one grouped query)."""

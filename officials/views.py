@@ -38,7 +38,6 @@ from villages.models import District, Village, summary_level
 from villages.roles import scope_of
 
 from . import summary
-from .dashboard import figures_variant
 from .selectors import home_figures, todo_lists
 
 # The village list's sortable columns: the `?sort=` key and the fields it orders by (core.sorting).
@@ -162,7 +161,7 @@ def todo(request: HttpRequest) -> HttpResponse:
     two writes is not served the same 15 queries and 250 rows again."""
     scope = scope_of(request.user)
     today = timezone.localdate()
-    variant, state = figures_variant(scope)
+    variant, state = summary.figures_variant(scope)
     lists = cached_figures("todo", variant, lambda: todo_lists(scope, today, state))
     context = {**lists, "scope": scope}
     return render(request, "officials/todo.html", context)

@@ -4,6 +4,7 @@ Every variable is listed in .env.example. The helpers below fail loudly on a
 malformed value instead of guessing, so a typo in production stops start-up.
 """
 
+import math
 import os
 import re
 from pathlib import Path
@@ -35,24 +36,25 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, parse, described: str):
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
-        return int(raw)
+        value = parse(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+        value = math.nan
+    if not math.isfinite(value):  # "nan" and "inf" parse as floats, and no setting means them
+        raise ImproperlyConfigured(f"{name} must be {described}, not {raw!r}")
+    return value
+
+
+def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
 
 
 def env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+    return _env_number(name, default, float, "a number")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
