@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from .errors import CacheUnavailable
-from .links import is_localised_path
+from .links import is_localised_path, page_language
 
 VERSION_KEY = "public-pages:version"
 FIGURES_VERSION_KEY = "figures:version"
@@ -198,17 +198,6 @@ def cached_figures(name: str, variant: str, compute: Callable[[], dict]) -> dict
     return figures
 
 
-def _language(request: HttpRequest, localised: bool) -> str:
-    """The language the page at this address is rendered in, decided as ovop_portal.middleware
-    .ChosenLanguageMiddleware decides it, which runs after the page cache: a public page speaks the
-    language of its address, any other the one of the visitor's cookie."""
-    language = translation.get_language_from_path(request.path_info)
-    if language is None and not localised:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else None
-    return language or settings.LANGUAGE_CODE
-
-
 def _key(request: HttpRequest, localised: bool = True) -> str:
     # Everything a public page's bytes depend on besides the data: the language (on the public pages
     # the one of the address; kept in the key besides the address so that no page is ever served in
@@ -217,7 +206,7 @@ def _key(request: HttpRequest, localised: bool = True) -> str:
     # The data's version is in the entry, not the key (_entry).
     variant = "|".join(
         [
-            _language(request, localised),
+            page_language(request, localised),  # as ChosenLanguageMiddleware will
             request.scheme,
             request.get_host(),
             page_shape(request),

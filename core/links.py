@@ -9,7 +9,9 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import LocalePrefixPattern, Resolver404, URLResolver, get_resolver, reverse, translate_url
+from django.utils import translation
 
 
 def public_url(path: str) -> str:
@@ -43,6 +45,23 @@ def is_localised_path(path_info: str, urlconf: str | None = None) -> bool:
                 continue
             return True
     return False
+
+
+def page_language(request: HttpRequest, localised: bool | None = None) -> str:
+    """The language of the page asked for: a public page (i18n_patterns) speaks the language of its
+    address; any other page the visitor's choice (the language cookie), else the default.
+    `localised`: whether the address is a public page, when the caller knows it already."""
+    language = translation.get_language_from_path(request.path_info)
+    if language is not None:
+        return language
+    if localised is None:
+        with translation.override(settings.LANGUAGE_CODE):  # the public pages resolve under it
+            localised = is_localised_path(request.path_info, getattr(request, "urlconf", None))
+    if not localised:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in dict(settings.LANGUAGES):
+            return chosen
+    return settings.LANGUAGE_CODE
 
 
 # The shapes of keys path_for_each puts in an address as they are: what the address's converter accepts

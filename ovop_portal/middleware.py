@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
-from core.links import is_localised_path
+from core.links import page_language
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -20,13 +19,7 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        language = translation.get_language_from_path(request.path_info)
-        if language is None:
-            translation.activate(settings.LANGUAGE_CODE)  # the public pages resolve under it
-            if not is_localised_path(request.path_info, getattr(request, "urlconf", None)):
-                chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-                language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language or settings.LANGUAGE_CODE)
+        translation.activate(page_language(request))  # core.links: the page cache decides alike
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
