@@ -369,6 +369,9 @@ def backup_restore(*, path: Path) -> dict:
                     call_command("loaddata", str(Path(work) / DATA_NAME), verbosity=0)
                 if row_counts() != manifest["rows"]:
                     raise BackupError(_("Jumlah baris yang dipulihkan berbeda dari manifes cadangan."))
+                # A backup made before the products carried their flagship flag (products 0022) holds
+                # none: read it from the restored designations, as the models' signals keep it.
+                Product.objects.refresh_flagship_listing()
         except (DatabaseError, DeserializationError) as error:
             raise BackupError(
                 _("Cadangan tidak dapat dimuat (%(error)s); basis data tidak diubah.") % {"error": error}

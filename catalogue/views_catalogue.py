@@ -89,8 +89,17 @@ def _catalogue(request: HttpRequest, category: Category | None = None) -> HttpRe
         data.pop("kategori", None)  # the page is the category
         products = products.filter(category=category)
     filterset = CatalogueFilter(data, queryset=products)
-    # One query for the page and its total: a search's condition runs once (issue 19).
-    page_obj = paginate(request, filterset.qs, CATALOGUE_PAGE_SIZE, single_query=True)
+    # The page's keys first, its cards then (place, badges, stars, cover) for those twelve alone. A
+    # search: one query for the keys and the total, so that its condition runs once. Unsearched: the
+    # keys read in order from the flagships-first index, and a COUNT (a window count would sort every
+    # product of the area to count them: issue 19).
+    page_obj = paginate(
+        request,
+        filterset.qs,
+        CATALOGUE_PAGE_SIZE,
+        single_query=bool(filterset.search_query),
+        rows=lambda pks: Product.objects.for_catalogue().filter(pk__in=pks),
+    )
     active = _active_filters(request, filterset, skip={"kategori"} if category else set())
     plan = filterset.plan
     context = {

@@ -183,6 +183,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# SQLite ignores an index's covering (`include`) columns, and says so: products' catalogue_flagships_first
+# serves the same order there without its covering column (PostgreSQL uses it).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 ROOT_URLCONF = "ovop_portal.urls"
 WSGI_APPLICATION = "ovop_portal.wsgi.application"
 
@@ -423,6 +427,8 @@ OVOP_SCHEDULE = [
     # A province's or the country's village summaries, counted again when a write or the day made them
     # stale (officials.summary; nothing to do for a regency).
     ("officials.summary.refresh_summary", 60),
+    # The products' stored flagship flag, repaired where a write behind the models' back left it wrong.
+    ("products.tasks.refresh_flagship_listing", 24 * 3600),
 ]
 # Imports with more rows than this run on the worker, with progress; smaller ones inside the request.
 OVOP_BACKGROUND_IMPORT_ROWS = env_int("OVOP_BACKGROUND_IMPORT_ROWS", 300)

@@ -163,11 +163,12 @@ class CatalogueFilter(django_filters.FilterSet):
         ("terbaru", _("Terbaru")),
     ]
     SORTS = {
-        # Flagships first, as the label says; then, for a search, the better matches.
-        "": [F("is_flagship").desc(), F("relevance").desc(), "name", "pk"],
-        "relevan": [F("relevance").desc(), F("is_flagship").desc(), "name", "pk"],
+        # Flagships first, as the label says; then, for a search, the better matches. The stored flag
+        # (Product.listed_as_flagship): unsearched, the first page is read from its index.
+        "": ["-listed_as_flagship", F("relevance").desc(), "name", "pk"],
+        "relevan": [F("relevance").desc(), "-listed_as_flagship", "name", "pk"],
         "nama": ["name", "pk"],
-        "bintang": [F("stars").desc(nulls_last=True), F("is_flagship").desc(), "name", "pk"],
+        "bintang": [F("stars").desc(nulls_last=True), "-listed_as_flagship", "name", "pk"],
         "terbaru": ["-created_at", "-pk"],
     }
 
@@ -364,6 +365,7 @@ class CatalogueFilter(django_filters.FilterSet):
         )
 
     def filter_kind(self, queryset, name, value):
+        # The designations themselves, as the badge reads them (the stored flag only orders).
         return queryset.filter(is_flagship=(value == "unggulan"))
 
     def filter_legality(self, queryset, name, value):

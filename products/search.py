@@ -15,7 +15,7 @@ Each group of alternatives must match (AND); within a group any alternative will
 alternative matches as a substring; on PostgreSQL as a full-text prefix ('simple' configuration:
 Indonesian has no stemmer in PostgreSQL) or, for the words as typed, by trigram word similarity to the
 product's name; both are served by GIN indexes (migrations 0005 and 0018), and full-text rank plus
-similarity order the results.
+the name's similarity order the results.
 
 The synonym table and the vocabulary are small and cached: the synonyms until one changes
 (products.signals), the vocabulary under the public pages' version (core.caching), which every write to
@@ -37,12 +37,25 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorCombinable,
     SearchVectorExact,
+    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Length, Replace
 
 from core.caching import public_version
@@ -332,13 +345,32 @@ def _tsquery(plan: SearchPlan) -> str:
     )
 
 
+class StoredSearchVector(Expression):
+    """PostgreSQL: the product's search text as a full-text vector, stored by the database beside it
+    (the generated column `search_vector` of migration 0023, which the model does not declare: SQLite
+    has none). Matching and ranking read it instead of turning each row's long text into a vector."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        table = compiler.quote_name(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name('search_vector')}", []
+
+
+class _Weighted(SearchVectorCombinable, Func):
+    """setweight(vector, weight), combinable with SearchVector's `+`."""
+
+    function = "setweight"
+    output_field = SearchVectorField()
+
+
 def search(queryset: QuerySet, query: "str | SearchPlan") -> QuerySet:
     """Products matching the query, annotated with `relevance` (higher is better)."""
     plan = query if isinstance(query, SearchPlan) else search_plan(query)
     if not plan:
         return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
-        document = SearchVector("search_text", config="simple")
+        document = StoredSearchVector()
         condition = Q()
         for unit in plan.units:
             unit_terms = SearchQuery(
@@ -348,19 +380,19 @@ def search(queryset: QuerySet, query: "str | SearchPlan") -> QuerySet:
             # 0018): in the long search text a common trigram ("kan") made the index return most of
             # the country's products for the recheck to reject (issue 19: 6.9 s for "bulakan").
             # Misspelt words elsewhere are corrected from the vocabulary before they get here.
-            condition &= Q(SearchVectorExact(document, unit_terms)) | Q(
-                TrigramWordSimilar(F("name"), Value(unit.used))
+            # The name's test comes first: a trigram match is always rechecked, and PostgreSQL
+            # rechecks the whole OR in this order.
+            condition &= Q(TrigramWordSimilar(F("name"), Value(unit.used))) | Q(
+                SearchVectorExact(document, unit_terms)
             )
         terms = SearchQuery(_tsquery(plan), config="simple", search_type="raw")
         # The filter uses the two GIN indexes; the ranking then runs on the matches only: a match in
-        # the product's own name counts most, then full-text rank, then a near spelling anywhere.
-        named = SearchVector("name", config="simple", weight="A") + SearchVector(
-            "search_text", config="simple", weight="D"
-        )
+        # the product's own name counts most, then full-text rank, then a near spelling of the name.
+        # (A near spelling anywhere in the long search text, compared trigram by trigram, was half of
+        # the time of the country's 900 matches of "gerabah": issue 19.)
+        named = SearchVector("name", config="simple", weight="A") + _Weighted(document, Value("D"))
         return queryset.filter(condition).annotate(
-            relevance=SearchRank(named, terms)
-            + TrigramWordSimilarity(plan.shown, "name")
-            + TrigramWordSimilarity(plan.shown, "search_text") / 2
+            relevance=SearchRank(named, terms) + TrigramWordSimilarity(plan.shown, "name")
         )
     # SQLite: what PostgreSQL's rank weighs, roughly: a match in the product's name counts most, then
     # how often the words occur in its search text.

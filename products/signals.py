@@ -1,5 +1,5 @@
-"""Keeps products' search text (derived data, like a cache) right whoever writes: forms, admin,
-imports, scripts. The conventions allow signals for exactly this kind of upkeep.
+"""Keeps products' search text and flagship listing (derived data, like a cache) right whoever writes:
+forms, admin, imports, scripts. The conventions allow signals for exactly this kind of upkeep.
 
 And one announcement: `proposal_decided`, sent after a decision on a proposal commits, so that an app
 above products (reminders: the e-mail to the proposer) can act on it without products importing it.
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from .models import Category, Producer, Product, SearchSynonym
+from .models import Category, Designation, Producer, Product, SearchSynonym
 from .search import search_refresh, synonyms_forget
 
 # A proposal was approved or rejected (designation_approve, designation_reject, round_decide).
@@ -38,6 +38,16 @@ def announce_decision(designation) -> None:
 def _product_saved(sender, instance: Product, raw: bool = False, **kwargs) -> None:
     if not raw:
         search_refresh([instance.pk])
+        # A full save writes the flag as the instance read it, which a designation decided since may
+        # have changed: read again from the designations, in the same transaction.
+        Product.objects.filter(pk=instance.pk).refresh_flagship_listing()
+
+
+@receiver(post_save, sender=Designation)
+@receiver(post_delete, sender=Designation)
+def _designation_changed(sender, instance: Designation, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        Product.objects.filter(pk=instance.product_id).refresh_flagship_listing()
 
 
 @receiver(m2m_changed, sender=Product.producers.through)

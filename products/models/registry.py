@@ -37,6 +37,14 @@ NIB_HELD_ELSEWHERE = _(
 )
 
 
+def _approval_in_own_village():
+    """The approved designation that makes a product (OuterRef "pk") its village's flagship: the rule of
+    with_public_flagship and of the stored `listed_as_flagship`."""
+    from .designation import Designation
+
+    return Designation.objects.approved().filter(product=OuterRef("pk"), village=OuterRef("village"))
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 
@@ -256,12 +264,19 @@ class ProductQuerySet(ScopedQuerySet):
 
         The designation must name the product's own village: a product that left the village it was
         designated for (data changed behind the services' back) is no village's flagship."""
-        from .designation import Designation
-
-        approved = Designation.objects.approved().filter(product=OuterRef("pk"), village=OuterRef("village"))
+        approved = _approval_in_own_village()
         return self.annotate(
             is_flagship=Exists(approved), flagship_year=models.Subquery(approved.values("year")[:1])
         )
+
+    def refresh_flagship_listing(self) -> int:
+        """Rewrite `listed_as_flagship` where it differs from is_flagship (with_public_flagship's rule);
+        the number of products changed. Two statements that touch only the rows that are wrong, so a
+        whole country's repair rewrites nothing when nothing changed."""
+        approved = Exists(_approval_in_own_village())
+        now_flagships = self.filter(listed_as_flagship=False).filter(approved)
+        no_longer = self.filter(listed_as_flagship=True).exclude(approved)
+        return now_flagships.update(listed_as_flagship=True) + no_longer.update(listed_as_flagship=False)
 
     def with_stars(self, on: datetime.date | None = None) -> "ProductQuerySet":
         """`stars`, `assessed_on` and `assessor_role` of the latest assessment still valid (36 months), or
@@ -407,18 +422,24 @@ class Product(models.Model):
     # What the public search looks in: names of the product, its place, category and producers, and
     # its story, lower-cased. Derived data, kept by products.search.search_refresh (see signals.py).
     search_text = models.TextField(_("teks pencarian"), blank=True, editable=False)
+    # Whether the product is its village's approved flagship, stored so that the catalogue's
+    # "flagships first" reads an index instead of testing every product of the country against the
+    # designations (issue 19). Derived data, kept by ProductQuerySet.refresh_flagship_listing (see
+    # signals.py, and the daily products.tasks.refresh_derived for writes behind the models' back);
+    # it orders and filters the catalogue, while the flagship badge reads the designations themselves.
+    listed_as_flagship = models.BooleanField(_("tercantum sebagai unggulan"), default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     # Optimistic lock for edit forms (core.concurrency): every save adds one.
     row_version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ProductQuerySet.as_manager()
-    # search_text is derived (rewritten by bulk_update, without history) and updated_at repeats the
-    # record's own time: neither is a change anyone made.
+    # search_text and listed_as_flagship are derived (rewritten by UPDATE, without history) and
+    # updated_at repeats the record's own time: none is a change anyone made.
     history = HistoricalRecords(
         verbose_name=_("riwayat produk"),
         verbose_name_plural=pgettext_lazy("plural", "riwayat produk"),
-        excluded_fields=["search_text", "updated_at"],
+        excluded_fields=["search_text", "listed_as_flagship", "updated_at"],
         # Its producers too: restoring a deleted product brings its links back (core.history).
         m2m_fields=[producers],
     )
@@ -441,6 +462,14 @@ class Product(models.Model):
             models.Index(fields=["status", "village"], name="product_status_village"),
             # The officials' list's order: a page of a country's products read in order, not sorted.
             models.Index(fields=["name", "id"], name="product_name_order"),
+            # The catalogue's default order, flagships first: its pages read from the index alone, the
+            # served area tested on the village it carries (PostgreSQL; SQLite ignores `include`).
+            models.Index(
+                fields=["-listed_as_flagship", "name", "id"],
+                include=["village"],
+                condition=Q(status=ProductStatus.PUBLISHED),
+                name="catalogue_flagships_first",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -236,6 +236,9 @@ def _product(plan: Plan, rng, planned: PlannedProduct, place: Village) -> Produc
         capacity_unit=kind.unit,
         market_reach=reach,
         status=Product.Status.PUBLISHED if rng.random() < published else Product.Status.DRAFT,
+        # The village's approved flagship (designations_create approves every "flagship"), as the
+        # models' signals would store it; designations_create checks it once they are written.
+        listed_as_flagship=planned.role == "flagship",
         is_demo=True,
         created_at=planned.created,
         updated_at=planned.created + datetime.timedelta(days=rng.randint(0, 90)),
@@ -332,6 +335,9 @@ def designations_create(plan: Plan) -> dict[str, int]:
             )
             counts["rejected"] += 1
     writer.flush()
+    # Written in bulk, without the models' signals: the products' stored flagship flag was set from the
+    # plan; corrected here should the plan and the designations ever disagree (nothing to do otherwise).
+    Product.objects.refresh_flagship_listing()
     return {label: n for label, n in counts.items() if n}
 
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from backups.services import _backed_up_models
 from products.models import Category, LegalityDocument, Product
-from tests.factories import LegalityDocumentFactory, ProductFactory
+from tests.factories import DesignationFactory, LegalityDocumentFactory, ProductFactory
 
 
 def snapshot() -> dict:
@@ -230,3 +230,20 @@ def test_a_file_deleted_while_the_backup_runs_is_reported_not_a_traceback(
     assert scan in err.getvalue()
     with tarfile.open(archive, "r:gz") as written:
         assert json.loads(written.extractfile("manifest.json").read())["private"] == {}
+
+
+def test_a_backup_without_the_flagship_flag_restores_it_from_the_designations(regions, settings, tmp_path):
+    """A backup made before the products carried `listed_as_flagship` (products 0022) holds it as the
+    default, False: the restore reads it again from the designations it brings back."""
+    flagship = DesignationFactory(approved=True).product
+    other = ProductFactory(name="Emping Melinjo")
+    Product.objects.update(listed_as_flagship=False)  # as an older version's rows read today
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO(), stderr=io.StringIO())
+    empty_the_portal(settings)
+
+    call_command("restore", str(archive), stdout=io.StringIO())
+    assert dict(Product.objects.values_list("pk", "listed_as_flagship")) == {
+        flagship.pk: True,
+        other.pk: False,
+    }

@@ -215,3 +215,38 @@ def test_the_officials_lists_count_apart_unless_searched(dinas_client):
         assert response.status_code == 200
         assert response.context["page_obj"].paginator.count == 3
         assert any("OVER" in q["sql"] for q in captured.captured_queries) is windowed, query
+
+
+def test_the_catalogue_counts_apart_unless_searched_and_loads_only_the_pages_cards(client):
+    """Unsearched, the page's keys come in the flagships-first order of the stored flag (an index on
+    PostgreSQL) and a COUNT gives the total; searched, one windowed query gives both. Either way the
+    cards' place, badges and stars are computed for the page's rows only (issue 19)."""
+    for n in range(14):
+        ProductFactory(name=f"Gerabah {n:02}", status=Product.Status.PUBLISHED)
+    for query, windowed in (({}, False), ({"q": "gerabah"}, True)):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, query)
+        page = response.context["page_obj"]
+        assert page.paginator.count == 14 and len(page) == 12
+        products = [q["sql"] for q in captured.captured_queries if 'FROM "products_product"' in q["sql"]]
+        assert any("OVER" in sql for sql in products) is windowed, query
+        (keys,) = [sql for sql in products if '"listed_as_flagship" DESC' in sql]
+        assert "products_designation" not in keys and ("OVER" in keys) is windowed, query
+        assert any("products_designation" in sql and " IN (" in sql for sql in products), query
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored vector is PostgreSQL's")
+def test_on_postgresql_search_reads_the_stored_vector_which_follows_every_write(client):
+    """The search text's vector is a generated column (migration 0023): matching and ranking read it
+    and never turn each row's long text into a vector again, and a write to the text moves it."""
+    product = ProductFactory(name="Keripik Pisang", story="Renyah dari pisang kepok.", status="published")
+    with CaptureQueriesContext(connection) as captured:
+        assert [p.name for p in client.get(URL, {"q": "kepok"}).context["page_obj"]] == ["Keripik Pisang"]
+    searched = next(q["sql"] for q in captured.captured_queries if "OVER" in q["sql"])
+    assert '"search_vector" @@' in searched
+    assert 'COALESCE("products_product"."search_text"' not in searched
+
+    product.story = "Renyah dari pisang tanduk."
+    product.save()
+    assert list(client.get(URL, {"q": "kepok"}).context["page_obj"]) == []
+    assert [p.name for p in client.get(URL, {"q": "tanduk"}).context["page_obj"]] == ["Keripik Pisang"]

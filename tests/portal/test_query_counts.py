@@ -134,6 +134,9 @@ def grow(objects: dict, officer, dinas, numbers: range) -> None:
         Products(name=f"Produk lain {n}", village_id=KRAMATWATU_VILLAGE)
 
 
+COUNTS_ONCE_FULL = {"catalogue:list", "catalogue:category"}
+
+
 def count_queries(client, url: str) -> int:
     client.get(url)  # warm the per-process caches (content types, translations) outside the count
     cache.clear()  # and render afresh, not from the public-page cache
@@ -164,5 +167,12 @@ def test_no_page_asks_more_queries_when_the_data_grows(
     grow(world, officer_a, dinas, range(1, 1 + MORE))
     large = {url: count_queries(client, url) for url in pages}
 
-    grew = {f"{pages[url]} {url}": (small[url], large[url]) for url in pages if large[url] != small[url]}
+    grew = {
+        f"{pages[url]} {url}": (small[url], large[url])
+        for url in pages
+        if large[url] != small[url]
+        # A list whose first page is not full knows its total without a COUNT (core.pagination); the
+        # catalogue's page of 12 fills as the data grows here, and counts once: one query more, once.
+        and not (pages[url] in COUNTS_ONCE_FULL and large[url] == small[url] + 1)
+    }
     assert not grew, f"queries (small data, larger data) of the pages that changed: {grew}"

@@ -137,6 +137,15 @@ def test_search_text_is_filled_as_search_refresh_would_and_no_history_is_written
         assert model.history.count() == 0
 
 
+def test_the_stored_flagship_flag_is_filled_as_the_designations_say(serang):
+    assert Product.objects.refresh_flagship_listing() == 0  # nothing to correct
+    truth = Product.objects.with_public_flagship().filter(is_flagship=True)
+    stored = Product.objects.filter(listed_as_flagship=True)
+    assert truth.exists() and set(stored.values_list("pk", flat=True)) == set(
+        truth.values_list("pk", flat=True)
+    )
+
+
 def test_the_same_seed_gives_identical_rows_after_a_reset(db, seed):
     seed("--regions", BANGKA_BARAT, "--scale", "0.2", "--seed", "7", "--reset", verbosity=0)
     first = fingerprint()
