@@ -186,6 +186,8 @@ def invalidate_figures(using: str | None = None) -> None:
 def cached_figures(name: str, variant: str, compute: Callable[[], dict]) -> dict:
     """The officials' figures `name` for `variant` (the area and scope they cover), computed once per
     day and data version: any write to what they count bumps the version (ovop_portal.signals)."""
+    if settings.OVOP_FIGURES_CACHE_SECONDS <= 0:  # kept for no time: neither read nor pickled and stored
+        return compute()
     parts = f"{name}|{variant}|{settings.OVOP_AREA_CODE}|{translation.get_language()}|{timezone.localdate()}"
     key = f"figures:{hashlib.sha256(parts.encode()).hexdigest()}"
     version, stored = _versioned_read(FIGURES_VERSION_KEY, key)
@@ -339,6 +341,7 @@ class PublicPageCacheMiddleware:
         """For an anonymous GET of a cached view's page, whether its address is localised; else None."""
         if (
             request.method not in ("GET", "HEAD")
+            or settings.OVOP_PUBLIC_CACHE_SECONDS <= 0  # kept for no time: neither read nor stored
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or "messages" in request.COOKIES
         ):

@@ -208,3 +208,27 @@ def test_the_addresses_remembered_are_bounded_and_long_ones_never_kept(client):
 
     info = page_cache._remembered_cached_page.cache_info()
     assert (info.currsize, info.maxsize) == (1, 4096)
+
+
+def test_a_cache_kept_for_no_time_is_neither_read_nor_stored(client, settings, monkeypatch):
+    """OVOP_PUBLIC_CACHE_SECONDS=0 and OVOP_FIGURES_CACHE_SECONDS=0 turn the caches off: nothing is
+    compressed, pickled or sent to the cache for a value that would expire at once."""
+    ProductFactory(status="published")
+    settings.OVOP_PUBLIC_CACHE_SECONDS = settings.OVOP_FIGURES_CACHE_SECONDS = 0
+    touched = []
+    for name in ("get", "get_many", "set"):
+        real = getattr(cache, name)
+
+        def recording(key, *args, _real=real, **kwargs):
+            touched.extend([key] if isinstance(key, str) else key)
+            return _real(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, name, recording)
+    for _ in range(2):
+        response = client.get("/produk/")
+        assert response.status_code == 200 and "X-Cache" not in response.headers
+    computed = []
+    for _ in range(2):
+        assert page_cache.cached_figures("uji", "semua", lambda: computed.append(1) or {"n": 1}) == {"n": 1}
+    assert computed == [1, 1]
+    assert not [key for key in touched if key.startswith(("public-page:", "figures:"))], touched
