@@ -6,6 +6,7 @@ an admin setting allows amounts)."""
 
 import math
 import uuid
+from itertools import groupby
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -240,8 +241,14 @@ def map_page(request: HttpRequest) -> HttpResponse:
         map_config["points_url"] = reverse("catalogue:map_points")
         map_config["bounds"] = _area_bounds(coverage)
         map_config["cluster_label"] = _("desa dan kelurahan berproduk; perbesar peta untuk melihatnya")
+    # The list, by kecamatan in the places' order, each group's items written in one pass.
+    groups = [(district, list(group)) for district, group in groupby(places, key=lambda v: v.district)]
     context = {
         "places": places,
+        "place_groups": [
+            (district, coverage_figures.place_items(group, with_coordinates=inline))
+            for district, group in groups
+        ],
         "more_places": more,
         "flagship_place_count": sum(v.public_situation == coverage_figures.FLAGSHIP for v in places),
         "coverage_map": coverage,

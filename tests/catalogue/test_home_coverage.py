@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -308,3 +309,23 @@ def test_the_home_and_lists_stay_under_200_kb_for_a_whole_country(
         assert len(response.content) < 200_000, name
     grouped = client.get(reverse("villages:district_list"), {"q": "92.01"})
     assert "Kabupaten Uji 1" in grouped.content.decode()
+
+
+# The drawing's points as _coverage_map.html wrote them with a template loop, before coverage.Coverage
+# wrote them in one pass (issue 19): the reference the one pass must match.
+LOOP = Template(
+    "{% load l10n %}{% localize off %}{% if unlinked %}{% for p in points %}"
+    '<use href="#cv-s-{{ p.situation }}" class="cv-{{ p.situation }}" x="{{ p.x }}" y="{{ p.y }}"/>'
+    "{% endfor %}{% else %}{% for p in points %}"
+    '<a href="{{ p.url }}" tabindex="-1"><title>{{ p.title }}</title><use href="#cv-s-{{ p.situation }}" '
+    'class="cv-{{ p.situation }}" x="{{ p.x }}" y="{{ p.y }}"/></a>{% endfor %}{% endif %}{% endlocalize %}'
+)
+
+
+def test_the_drawings_points_are_written_as_the_template_loop_wrote_them():
+    drawing = coverage.area_coverage()
+    drawing.points.append(coverage.Point(12.3, 400.0, "none", 'Desa "A&B" <uji>', "/desa/x/?a=1&b=2"))
+    assert len(drawing.points) > 300
+    for unlinked, marks in ((False, drawing.linked_marks), (True, drawing.bare_marks)):
+        assert marks == LOOP.render(Context({"points": drawing.points, "unlinked": unlinked}))
+    assert "Desa &quot;A&amp;B&quot; &lt;uji&gt;" in drawing.linked_marks

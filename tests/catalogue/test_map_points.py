@@ -6,9 +6,11 @@ import json
 import re
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
-from catalogue import views
+from catalogue import coverage, views
 from products.models import Product
 from tests.factories import BUMIJAYA, KRAMATWATU_VILLAGE, DesignationFactory, ProductFactory
 from villages.models import Village
@@ -151,3 +153,34 @@ def test_the_national_kecamatan_list_gives_each_row_its_own_figures(client, plac
     assert ciruas.flagship_count == 1
     assert ciruas.product_village_count == 2  # Bumijaya and its neighbour; a draft does not count
     assert round(ciruas.coverage, 1) == round(100 / ciruas.village_count, 1)
+
+
+# A regency's list of places as map.html wrote it with a template loop, before catalogue.coverage
+# wrote it in one pass (issue 19): the reference the one pass must match, in both languages.
+PLACE_LOOP = Template(
+    "{% load i18n l10n %}{% localize off %}{% for place in places %}"
+    '<li class="cv-place-{{ place.public_situation }}"{% if place.latitude is not None and '
+    'place.longitude is not None %} data-ll="{{ place.latitude }},{{ place.longitude }}"{% endif %}>'
+    '<a href="{{ place.path }}">{{ place }}</a>: {% if place.product_path %}'
+    '<a href="{{ place.product_path }}">{{ place.flagship_name }}</a> '
+    '<span class="cv-note">({% translate "produk unggulan" %})</span>'
+    '{% elif place.public_situation == "proposed" %}{% translate "diusulkan menjadi produk unggulan" %}'
+    "{% else %}{% blocktranslate count counter=place.product_count %}{{ counter }} produk{% plural %}"
+    "{{ counter }} produk{% endblocktranslate %}{% endif %}</li>{% endfor %}{% endlocalize %}"
+)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_regency_maps_list_of_places_is_written_as_the_template_loop_wrote_it(client, places, language):
+    DesignationFactory(product=ProductFactory(name='Kerupuk "Uji" & <Co>', village=village("36.04.09.2006")))
+    ProductFactory(name="Kedua", village=village(PRODUCTS_VILLAGE))  # 2 products: the plural
+    page = client.get(reverse("catalogue:map"))
+    listed = page.context["places"]
+    assert {v.public_situation for v in listed} == {"flagship", "proposed", "products"}
+    with translation.override(language):
+        written = coverage.place_items(listed, with_coordinates=True)
+        assert written == PLACE_LOOP.render(Context({"places": listed}))
+    assert written.count("data-ll=") == len(listed) and "&lt;Co&gt;" not in written  # a proposal: no name
+    if language == "id":  # the page's own language: its lists are these items, kecamatan by kecamatan
+        items = re.findall(r"<li class=\"cv-place-.*?</li>", page.content.decode())
+        assert "".join(items) == written
