@@ -2,8 +2,6 @@
 catalogue (issue 19). Kept by the models' signals whatever writes a designation, repaired daily where a
 write went behind their back, and never trusted for the flagship badge."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,22 +10,7 @@ from products import services
 from products.models import Designation, Product
 from products.tasks import refresh_flagship_listing
 from tests.factories import ProductFactory
-
-DECREE_DATE = datetime.date(2026, 3, 2)
-
-
-def propose(product, user):
-    return services.designation_propose(product=product, proposed_by=user, year=2026, notes="")
-
-
-def approve(designation, user, number="500/Kep.1-Huk/2026", expected=None):
-    return services.designation_approve(
-        designation=designation,
-        decided_by=user,
-        decree_number=number,
-        decree_date=DECREE_DATE,
-        expected_current_id=expected,
-    )
+from tests.products.test_designation import approve, propose
 
 
 def listed(*products) -> list[bool]:
