@@ -35,9 +35,10 @@ def announce_decision(designation) -> None:
 
 
 @receiver(post_save, sender=Product)
-def _product_saved(sender, instance: Product, raw: bool = False, **kwargs) -> None:
+def _product_saved(sender, instance: Product, created: bool, raw: bool = False, **kwargs) -> None:
     if not raw:
         search_refresh([instance.pk])
+    if not raw and not created:  # a new product has no designation yet: its flag is False
         # A full save writes the flag as the instance read it, which a designation decided since may
         # have changed: read again from the designations, in the same transaction.
         Product.objects.filter(pk=instance.pk).refresh_flagship_listing()

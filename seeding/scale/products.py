@@ -237,7 +237,7 @@ def _product(plan: Plan, rng, planned: PlannedProduct, place: Village) -> Produc
         market_reach=reach,
         status=Product.Status.PUBLISHED if rng.random() < published else Product.Status.DRAFT,
         # The village's approved flagship (designations_create approves every "flagship"), as the
-        # models' signals would store it; designations_create checks it once they are written.
+        # models' signals would store it (written in bulk, they do not run; tests/seeding checks it).
         listed_as_flagship=planned.role == "flagship",
         is_demo=True,
         created_at=planned.created,
@@ -335,9 +335,6 @@ def designations_create(plan: Plan) -> dict[str, int]:
             )
             counts["rejected"] += 1
     writer.flush()
-    # Written in bulk, without the models' signals: the products' stored flagship flag was set from the
-    # plan; corrected here should the plan and the designations ever disagree (nothing to do otherwise).
-    Product.objects.refresh_flagship_listing()
     return {label: n for label, n in counts.items() if n}
 
 
