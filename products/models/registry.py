@@ -425,8 +425,8 @@ class Product(models.Model):
     # Whether the product is its village's approved flagship, stored so that the catalogue's
     # "flagships first" reads an index instead of testing every product of the country against the
     # designations (issue 19). Derived data, kept by ProductQuerySet.refresh_flagship_listing (see
-    # signals.py, and the daily products.tasks.refresh_derived for writes behind the models' back);
-    # it orders and filters the catalogue, while the flagship badge reads the designations themselves.
+    # signals.py, and the daily products.tasks.refresh_flagship_listing for writes behind the models'
+    # back); it only orders the catalogue: the badge and the flagships-only filter read the designations.
     listed_as_flagship = models.BooleanField(_("tercantum sebagai unggulan"), default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
