@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import prepared
 from products.models import (
     ASSESSMENT_VALID_MONTHS,
     Assessment,
@@ -350,7 +351,7 @@ def needy_flagships(
 @functools.lru_cache(maxsize=32)
 def _needy_villages_sql(alias: str, on: datetime.date, rule: tuple) -> tuple[str, tuple]:
     """needy_flagships(on)'s villages as SQL and its parameters, compiled once per database, day and
-    rule (`rule`: _needy_rule()) in each process: building and compiling the signals' dozen
+    rule (`rule`: needy_rule()) in each process: building and compiling the signals' dozen
     subqueries cost 20-50 ms of Python on every page that counts or filters situations, several times
     what the database then spends on a regency's villages."""
     query = needy_flagships(on).order_by().values("village_id").query
@@ -358,7 +359,7 @@ def _needy_villages_sql(alias: str, on: datetime.date, rule: tuple) -> tuple[str
     return sql, tuple(params)
 
 
-def _needy_rule() -> tuple:
+def needy_rule() -> tuple:
     """What needy_flagships' SQL depends on besides the day and the database: the settings it reads and
     the time zone TruncDate converts in."""
     return (
@@ -391,7 +392,7 @@ class NeedyVillage(models.Expression):
         (self.village,) = expressions
 
     def as_sql(self, compiler, connection) -> tuple[str, tuple]:
-        sql, params = _needy_villages_sql(connection.alias, self.on, _needy_rule())
+        sql, params = _needy_villages_sql(connection.alias, self.on, needy_rule())
         column, column_params = compiler.compile(self.village)
         if self.per_village:
             needy = connection.ops.quote_name("needy")
@@ -481,12 +482,22 @@ class AreaSituations:
     reasons (the flagship signals of those villages only, four queries) and the help each situation
     calls for (one)."""
 
-    def __init__(self, villages: models.QuerySet, on: datetime.date | None = None):
+    def __init__(
+        self, villages: models.QuerySet, on: datetime.date | None = None, *, key: tuple | None = None
+    ):
         self.villages = villages
         self.on = on or timezone.localdate()
+        # What `villages` depends on (an official's scope), when its counts may be built and compiled
+        # once per key and day (core.prepared).
+        self.key = key
         # The flagship signals of the villages placed so far (read_signals), by village code.
         self.signals: dict[str, FlagshipSignals] = {}
         self._help: dict[str, list[SituationHelp]] | None = None
+
+    def prepared_key(self, *name) -> tuple:
+        """A core.prepared key for a query of these villages: `name`, then the day, the rule of the
+        signals (needy_rule) and what the villages depend on (`key`)."""
+        return ("assistance.area_situations", *name, self.on, needy_rule(), *self.key)
 
     def read_signals(self, villages: list[Village]) -> None:
         """Read the flagship signals of those of `villages` (annotated by with_base_situation) with an
@@ -499,12 +510,16 @@ class AreaSituations:
         """Villages per situation, overall and per area of the level (kecamatan unless told otherwise;
         regencies or provinces for a province or the whole country), in one grouped query."""
         code, name = SUMMARY_LEVELS[level]
-        rows = (
-            self.villages.annotate(situation=full_situation_expression(self.on, villages=self.villages))
-            .order_by()
-            .values(code, name, "situation")
-            .annotate(n=models.Count("pk"))
-        )
+
+        def grouped() -> models.QuerySet:
+            return (
+                self.villages.annotate(situation=full_situation_expression(self.on, villages=self.villages))
+                .order_by()
+                .values(code, name, "situation")
+                .annotate(n=models.Count("pk"))
+            )
+
+        rows = grouped() if self.key is None else prepared.rows(self.prepared_key("counts", level), grouped)
         total = dict.fromkeys(Situation.values, 0)
         districts: dict[str, dict] = {}
         for row in rows:

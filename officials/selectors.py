@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Delivery, MentoringVisit, Programme, Situation, SituationHelp
 from assistance.selectors import flagships_without_recent_visit, follow_ups_due
-from assistance.situations import AreaSituations, full_situation_expression
+from assistance.situations import AreaSituations, full_situation_expression, needy_rule
+from core import prepared
 from products.models import (
     ASSESSMENT_VALID_MONTHS,
     ONLINE_SHOP_PLATFORMS,
@@ -73,7 +74,9 @@ def coverage(scope: Scope, sums: dict | None = None) -> dict:
     the scope's (kecamatan for a regency or an officer), in one query; `sums`: the summary rows'
     (officials.summary.area_sums), for a province or the country."""
     level = summary_level(scope)
-    counts = sums or status_counts(with_ovop_status(Village.objects.for_scope(scope)), level=level)
+    counts = sums or status_counts(
+        lambda: with_ovop_status(Village.objects.for_scope(scope)), level=level, key=(scope,)
+    )
     by_district = level == "district"  # the village list filters by kecamatan
     rows = [
         {
@@ -106,12 +109,15 @@ def designation_trend(scope: Scope, state: SummaryState | None = None) -> list[d
     firsts = (
         summary.first_years(state)
         if state is not None
-        else (
-            Designation.objects.for_scope(scope)
-            .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED])
-            .values("village")
-            .annotate(first_year=Min("year"))
-            .values_list("first_year", flat=True)
+        else prepared.rows(
+            ("officials.designation_trend", scope),
+            lambda: (
+                Designation.objects.for_scope(scope)
+                .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED])
+                .values("village")
+                .annotate(first_year=Min("year"))
+                .values_list("first_year", flat=True)
+            ),
         )
     )
     per_year: dict[int, int] = defaultdict(int)
@@ -135,13 +141,18 @@ def pipeline(scope: Scope, statuses: dict, sums: dict | None = None) -> dict:
     if sums is not None:
         to_propose, awaiting = summary.to_propose(15), sums["awaiting"]
     else:
-        to_propose = list(
-            with_ovop_status(Village.objects.for_scope(scope))
-            .filter(ovop_status=VillageStatus.HAS_PRODUCTS)
-            .select_related("district")
-            .order_by("district__name", "name")[:15]
+        to_propose = prepared.rows(
+            ("officials.to_propose", scope),
+            lambda: (
+                with_ovop_status(Village.objects.for_scope(scope))
+                .filter(ovop_status=VillageStatus.HAS_PRODUCTS)
+                .select_related("district")
+                .order_by("district__name", "name")[:15]
+            ),
         )
-        awaiting = Designation.objects.for_scope(scope).proposed().count()
+        awaiting = prepared.count(
+            ("officials.awaiting", scope), lambda: Designation.objects.for_scope(scope).proposed()
+        )
     return {
         "awaiting": awaiting,
         "awaiting_url": reverse("products:designation_list"),
@@ -188,13 +199,19 @@ def completeness_summary(scope: Scope, sums: dict | None = None, market_areas: i
             "market_areas": market_areas,
         }
     else:
-        online = ShopLink.objects.filter(platform__in=ONLINE_SHOP_PLATFORMS)
-        flagships = flagships_with_completeness(scope).annotate(
-            sells_online=Exists(online.filter(product=OuterRef("pk")))
-            | Exists(online.filter(product__isnull=True, producer__products=OuterRef("pk")))
-        )
+        today = timezone.localdate()
+
+        def flagships() -> QuerySet:
+            online = ShopLink.objects.filter(platform__in=ONLINE_SHOP_PLATFORMS)
+            return flagships_with_completeness(scope, today).annotate(
+                sells_online=Exists(online.filter(product=OuterRef("pk")))
+                | Exists(online.filter(product__isnull=True, producer__products=OuterRef("pk")))
+            )
+
         # Joined with the market areas to count their names: each flagship counted once (distinct).
-        totals = flagships.aggregate(
+        totals = prepared.aggregate(
+            ("officials.completeness", scope, today),
+            flagships,
             count=Count("pk", distinct=True),
             **{
                 key: Count("pk", distinct=True, filter=Q(**{f"has_{key}": True}))
@@ -232,13 +249,17 @@ def follow_up(scope: Scope, sums: dict | None = None) -> dict:
     if sums is not None:
         counts = {key: sums[key] for key in ("expired", "expiring", "assessments_due", "mentoring_overdue")}
     else:
-        products = Product.objects.for_scope(scope)
+        today, days = timezone.localdate(), settings.OVOP_MENTORING_DAYS
         counts = {
             **legality_expiry_counts(scope),
-            "assessments_due": products.due_for_assessment().count(),
-            "mentoring_overdue": flagships_without_recent_visit(
-                products, settings.OVOP_MENTORING_DAYS
-            ).count(),
+            "assessments_due": prepared.count(
+                ("officials.assessments_due", scope, today),
+                lambda: Product.objects.for_scope(scope).due_for_assessment(on=today),
+            ),
+            "mentoring_overdue": prepared.count(
+                ("officials.mentoring_overdue", scope, today, days),
+                lambda: flagships_without_recent_visit(Product.objects.for_scope(scope), days, on=today),
+            ),
         }
     return {
         **counts,
@@ -252,12 +273,15 @@ def follow_up(scope: Scope, sums: dict | None = None) -> dict:
 def assistance_breakdown(scope: Scope) -> dict:
     """Delivered assistance in the scope by kind, by year and by funding source (one grouped query),
     and budget against delivered per programme."""
-    rows = list(
-        Delivery.objects.for_scope(scope)
-        .filter(status=Delivery.Status.DELIVERED)
-        .values("programme__kind", "programme__fiscal_year", "programme__funding_source")
-        .annotate(total=Sum("value"), count=Count("pk"))
-        .order_by()
+    rows = prepared.rows(
+        ("officials.assistance_breakdown", scope),
+        lambda: (
+            Delivery.objects.for_scope(scope)
+            .filter(status=Delivery.Status.DELIVERED)
+            .values("programme__kind", "programme__fiscal_year", "programme__funding_source")
+            .annotate(total=Sum("value"), count=Count("pk"))
+            .order_by()
+        ),
     )
     kinds, fundings = dict(Programme.Kind.choices), dict(Programme.Funding.choices)
 
@@ -281,16 +305,19 @@ def assistance_breakdown(scope: Scope) -> dict:
             for key, values in ordered
         ]
 
-    latest = Programme.objects.order_by("-fiscal_year", "name")
-    if not scope.is_dinas:  # an officer sees the programmes that reached their kecamatan
-        latest = latest.filter(Exists(Delivery.objects.for_scope(scope).filter(programme=OuterRef("pk"))))
-    # The totals of the 20 latest programmes only: choosing them first keeps the sums off the others'
-    # deliveries (hundreds of thousands at national scale).
-    programmes = list(
-        Programme.objects.with_totals()
-        .filter(pk__in=Subquery(latest.values("pk")[:20]))
-        .order_by("-fiscal_year", "name")
-    )
+    def latest_programmes() -> QuerySet:
+        latest = Programme.objects.order_by("-fiscal_year", "name")
+        if not scope.is_dinas:  # an officer sees the programmes that reached their kecamatan
+            latest = latest.filter(Exists(Delivery.objects.for_scope(scope).filter(programme=OuterRef("pk"))))
+        # The totals of the 20 latest programmes only: choosing them first keeps the sums off the
+        # others' deliveries (hundreds of thousands at national scale).
+        return (
+            Programme.objects.with_totals()
+            .filter(pk__in=Subquery(latest.values("pk")[:20]))
+            .order_by("-fiscal_year", "name")
+        )
+
+    programmes = prepared.rows(("officials.latest_programmes", scope), latest_programmes)
     for programme in programmes:
         programme.delivered_percent = _percent(programme.delivered, programme.budget)
         programme.committed_percent = _percent(programme.committed, programme.budget)
@@ -405,7 +432,9 @@ def help_received(received) -> dict:
     situation received each kind (`per_kind`: [situation, kind, villages] rows) and how many received
     a kind their situation calls for (`helped`: villages per situation). One query (the help table)."""
     matched: dict[str, set] = defaultdict(set)
-    for row in SituationHelp.objects.values_list("situation", "kind"):
+    for row in prepared.rows(
+        ("officials.situation_help",), lambda: SituationHelp.objects.values_list("situation", "kind")
+    ):
         matched[row[0]].add(row[1])
     per_kind: dict[tuple[str, str], set] = defaultdict(set)
     helped: dict[str, set] = defaultdict(set)
@@ -447,20 +476,27 @@ def situation_help_delivered(
         # Each village's situation read once, and the deliveries' villages looked up in it: the
         # expression takes longer to compile than to run, and was compiled twice (for the counts and
         # for the deliveries). A regency has a few hundred villages; larger areas read the summaries.
-        villages = Village.objects.for_scope(scope)
-        situation_of = dict(
-            villages.annotate(situation=full_situation_expression(today, villages=villages))
-            .order_by()
-            .values_list("code", "situation")
-        )
+        def situations() -> QuerySet:
+            villages = Village.objects.for_scope(scope)
+            return (
+                villages.annotate(situation=full_situation_expression(today, villages=villages))
+                .order_by()
+                .values_list("code", "situation")
+            )
+
+        key = ("officials.village_situations", scope, today, needy_rule())
+        situation_of = dict(prepared.rows(key, situations))
         totals = dict.fromkeys(Situation.values, 0)
         for situation in situation_of.values():
             totals[situation] += 1
-        delivered = delivered_in(scope, year).order_by().values_list("village_id", "programme__kind")
+        delivered = prepared.rows(
+            ("officials.delivered_kinds", scope, year),
+            lambda: (
+                delivered_in(scope, year).order_by().values_list("village_id", "programme__kind").distinct()
+            ),
+        )
         tally = help_received(
-            (village, situation_of[village], kind)
-            for village, kind in delivered.distinct()
-            if village in situation_of
+            (village, situation_of[village], kind) for village, kind in delivered if village in situation_of
         )
     per_kind = {(situation, kind): n for situation, kind, n in tally["per_kind"]}
     matched = tally["matched"]
@@ -507,13 +543,19 @@ TODO_AHEAD_DAYS = 14
 TODO_ROWS = 50
 
 
-def _first(rows) -> tuple[list, bool]:
-    """The first TODO_ROWS rows, and whether there were more (one query: one row more is read)."""
-    rows = list(rows[: TODO_ROWS + 1])
-    return rows[:TODO_ROWS], len(rows) > TODO_ROWS
+def _first(rows, key: tuple | None = None) -> tuple[list, bool]:
+    """The first TODO_ROWS rows, and whether there were more (one query: one row more is read). With
+    `key` (core.prepared), `rows` is a function building the queryset, built once per key."""
+    build = rows
+    read = (
+        list(rows[: TODO_ROWS + 1])
+        if key is None
+        else prepared.rows((*key, TODO_ROWS), lambda: build()[: TODO_ROWS + 1])
+    )
+    return read[:TODO_ROWS], len(read) > TODO_ROWS
 
 
-def _expiring_documents(scope: Scope, products: QuerySet, today: datetime.date) -> list[LegalityDocument]:
+def _expiring_documents(scope: Scope, today: datetime.date) -> list[LegalityDocument]:
     """The first documents of the area expired or expiring, soonest first (two queries). A document
     belongs to a product or to a producer: each side through its own index, as
     products.selectors.legality_expiry_counts counts them; for the whole country, one query (each
@@ -526,12 +568,22 @@ def _expiring_documents(scope: Scope, products: QuerySet, today: datetime.date) 
             .order_by("expires_on", "pk")[: TODO_ROWS + 1]
         )
     documents = [
-        *LegalityDocument.objects.filter(expiring, product__in=products)
-        .select_related("product__village__district")
-        .order_by("expires_on", "pk")[: TODO_ROWS + 1],
-        *LegalityDocument.objects.filter(expiring, producer__in=Producer.objects.for_scope(scope))
-        .select_related("producer__village__district")
-        .order_by("expires_on", "pk")[: TODO_ROWS + 1],
+        *prepared.rows(
+            ("officials.todo_documents", "product", scope, today, TODO_ROWS),
+            lambda: (
+                LegalityDocument.objects.filter(expiring, product__in=Product.objects.for_scope(scope))
+                .select_related("product__village__district")
+                .order_by("expires_on", "pk")[: TODO_ROWS + 1]
+            ),
+        ),
+        *prepared.rows(
+            ("officials.todo_documents", "producer", scope, today, TODO_ROWS),
+            lambda: (
+                LegalityDocument.objects.filter(expiring, producer__in=Producer.objects.for_scope(scope))
+                .select_related("producer__village__district")
+                .order_by("expires_on", "pk")[: TODO_ROWS + 1]
+            ),
+        ),
     ]
     return sorted(documents, key=lambda d: (d.expires_on, d.pk))
 
@@ -544,11 +596,10 @@ def todo_lists(scope: Scope, today: datetime.date, state: SummaryState | None = 
     the lists are a link away."""
     days = settings.OVOP_MENTORING_DAYS
     ahead = today + datetime.timedelta(days=TODO_AHEAD_DAYS)
-    products = Product.objects.for_scope(scope)
     follow_ups, more_follow_ups = _first(
         follow_ups_due(MentoringVisit.objects.for_scope(scope), ahead, TODO_ROWS + 1)
     )
-    documents, more_documents = _first(_expiring_documents(scope, products, today))
+    documents, more_documents = _first(_expiring_documents(scope, today))
     listed = {
         "today": today,
         "ahead": ahead,
@@ -579,23 +630,29 @@ def todo_lists(scope: Scope, today: datetime.date, state: SummaryState | None = 
         unlisted.update({f"more_{key}": False for key in list(unlisted)})
         return {**listed, **unlisted, "by_area": by_area, "summary_state": state}
     flagships, more_flagships = _first(
-        flagships_without_recent_visit(products, days, on=today, ahead=TODO_AHEAD_DAYS).order_by(
-            Coalesce(Greatest("last_visit", "designated_on"), "designated_on"), "name", "pk"
-        )
+        lambda: flagships_without_recent_visit(
+            Product.objects.for_scope(scope), days, on=today, ahead=TODO_AHEAD_DAYS
+        ).order_by(Coalesce(Greatest("last_visit", "designated_on"), "designated_on"), "name", "pk"),
+        key=("officials.todo_flagships", scope, today, days, TODO_AHEAD_DAYS),
     )
     for product in flagships:  # the day the next visit falls due: `days` after the later of the two
         product.visit_due_on = max(d for d in (product.last_visit, product.designated_on) if d) + (
             datetime.timedelta(days=days)
         )
     assessments, more_assessments = _first(
-        products.due_for_assessment(on=today).order_by(
-            F("last_assessed_on").asc(nulls_first=True), "name", "pk"
-        )
+        lambda: (
+            Product.objects.for_scope(scope)
+            .due_for_assessment(on=today)
+            .order_by(F("last_assessed_on").asc(nulls_first=True), "name", "pk")
+        ),
+        key=("officials.todo_assessments", scope, today),
     )
     # Villages needing help (one query, the signals in SQL), then the reasons of those shown: their
     # flagships' signals (four queries, none when no village needs help).
-    area = AreaSituations(Village.objects.for_scope(scope), today)
-    needy, more_needy = _first(area.filtered(Situation.NEEDS_HELP))
+    area = AreaSituations(Village.objects.for_scope(scope), today, key=(scope,))
+    needy, more_needy = _first(
+        lambda: area.filtered(Situation.NEEDS_HELP), key=area.prepared_key("officials.todo_needy")
+    )
     area.read_signals(needy)
     for village in needy:
         area.place(village)

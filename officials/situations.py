@@ -53,7 +53,7 @@ def _situation_page(
 ) -> dict:
     """The counts per situation and area, and the requested page of the villages in `situation` (all:
     "") of `district` (all: ""), described. `state`: the summary rows of a province or the country."""
-    area = AreaSituations(Village.objects.for_scope(scope))
+    area = AreaSituations(Village.objects.for_scope(scope), key=(scope,))
     # A province or the country: summed from the village summaries.
     counts = summary.area_sums(level, state)["situation_counts"] if state is not None else area.counts(level)
     # A province or the country: the page's keys read lean, then its villages described (each of the

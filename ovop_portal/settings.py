@@ -113,6 +113,9 @@ OVOP_PUBLIC_ASSISTANCE_AMOUNTS = env_bool("OVOP_PUBLIC_ASSISTANCE_AMOUNTS", Fals
 OVOP_PUBLIC_CACHE_SECONDS = env_int("OVOP_PUBLIC_CACHE_SECONDS", 600)
 # Seconds the officials' dashboard figures stay in the cache (writes invalidate them at once).
 OVOP_FIGURES_CACHE_SECONDS = env_int("OVOP_FIGURES_CACHE_SECONDS", 600)
+# Every reuse of a query compiled ahead (core.prepared) compiles it again and fails when its SQL
+# differs: on in the test suite, to catch a key that misses an input; off in production.
+OVOP_PREPARED_CHECK = env_bool("OVOP_PREPARED_CHECK", False)
 # Map tiles behind the public map ({z}/{x}/{y} template); empty: no tiles, the places still show.
 OVOP_MAP_TILE_URL = env_str("OVOP_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 OVOP_MAP_ATTRIBUTION = env_str("OVOP_MAP_ATTRIBUTION", "© OpenStreetMap contributors")

@@ -4,7 +4,9 @@ villages' OVOP status and its counts, and the legality documents to renew."""
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 
+from core import prepared
 from core.history import change_history
 from villages.models import Village
 from villages.roles import Scope
@@ -115,14 +117,24 @@ SUMMARY_LEVELS = {
 }
 
 
-def status_counts(villages: models.QuerySet, level: str = "district") -> dict:
+def _status_rows(villages: models.QuerySet, level: str) -> models.QuerySet:
+    code, name = SUMMARY_LEVELS[level]
+    return villages.order_by().values(code, name, "ovop_status").annotate(n=models.Count("pk"))
+
+
+def status_counts(villages, level: str = "district", *, key: tuple | None = None) -> dict:
     """Counts per OVOP status for the villages (annotated by with_ovop_status), overall and per area
     of the level (kecamatan unless told otherwise).
 
-    One query, grouped by area and status.
+    One query, grouped by area and status. With `key` (core.prepared: everything the villages'
+    query depends on), `villages` is a function that builds the queryset, built and compiled once
+    per key.
     """
     code, name = SUMMARY_LEVELS[level]
-    rows = villages.order_by().values(code, name, "ovop_status").annotate(n=models.Count("pk"))
+    if key is None:
+        rows = list(_status_rows(villages, level))
+    else:
+        rows = prepared.rows(("products.status_counts", level, *key), lambda: _status_rows(villages(), level))
     total = dict.fromkeys(VillageStatus.values, 0)
     districts: dict[str, dict] = {}
     for row in rows:
@@ -141,14 +153,18 @@ def status_counts(villages: models.QuerySet, level: str = "district") -> dict:
 def legality_expiry_counts(scope: Scope) -> dict:
     """How many legality documents of the scope's products and producers have expired, and how many
     expire soon. A document belongs to a product or to a producer, never both: each side is counted
-    through its own index and the two added (an OR of the two would read every document)."""
+    through its own index and the two added (an OR of the two would read every document). Each side
+    built and compiled once per scope and day (core.prepared)."""
     counts = {"expired": 0, "expiring": 0}
-    for owner, within in (
-        ("product__in", Product.objects.for_scope(scope)),
-        ("producer__in", Producer.objects.for_scope(scope)),
-    ):
-        side = LegalityDocument.objects.filter(**{owner: within}).aggregate(
-            expired=models.Count("pk", filter=expired_q()), expiring=models.Count("pk", filter=expiring_q())
+    today = timezone.localdate()
+    for owner, model in (("product__in", Product), ("producer__in", Producer)):
+        side = prepared.aggregate(
+            ("products.legality_expiry", owner, scope, today),
+            lambda owner=owner, model=model: LegalityDocument.objects.filter(
+                **{owner: model.objects.for_scope(scope)}
+            ),
+            expired=models.Count("pk", filter=expired_q(today)),
+            expiring=models.Count("pk", filter=expiring_q(today)),
         )
         counts = {key: counts[key] + side[key] for key in counts}
     return counts

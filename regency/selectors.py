@@ -24,6 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import JSONField, Subquery
 from django.db.models.functions import JSONObject
 
+from core import prepared
 from core.errors import CacheUnavailable
 from villages.models import Regency, service_area_region
 
@@ -100,11 +101,15 @@ def default_profile(regency: Regency | None) -> RegencyProfile:
 
 def _load() -> tuple[Regency | None, RegencyProfile]:
     """The served regency and the profile, in one query (two only before the regions are loaded)."""
-    regency = (
-        Regency.objects.filter(code=settings.OVOP_REGENCY_CODE)
-        .annotate(profile_data=_profile_as_json())
-        .first()
+    found = prepared.rows(
+        ("regency.identity",),  # the served regency: OVOP_REGENCY_CODE, in every key
+        lambda: (
+            Regency.objects.filter(code=settings.OVOP_REGENCY_CODE)
+            .annotate(profile_data=_profile_as_json())
+            .order_by("code")[:1]
+        ),
     )
+    regency = found[0] if found else None
     if regency is not None:
         data = regency.__dict__.pop("profile_data")
         profile = _from_json(data) if data else default_profile(regency)

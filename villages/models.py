@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import prepared
+
 from .roles import Scope
 
 PROVINCE_CODE = re.compile(r"\d{2}")
@@ -102,7 +104,10 @@ def service_area_region() -> "Province | Regency | NationalArea | None":
     if code == "ID":
         return NationalArea()
     model = Province if PROVINCE_CODE.fullmatch(code) else Regency
-    return model.objects.filter(code=code).first()
+    found = prepared.rows(
+        ("villages.service_area",), lambda: model.objects.filter(code=code).order_by("code")[:1]
+    )
+    return found[0] if found else None
 
 
 def latitude_field():
