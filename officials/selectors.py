@@ -365,9 +365,12 @@ def recap_years(scope: Scope, today: datetime.date) -> list[int]:
     """Every year the area has data for (designations, deliveries, assessments), newest first, and
     always this year: a regency that recorded its 2016 decree can print its 2016 recap."""
     firsts = [
-        Designation.objects.for_scope(scope).aggregate(first=Min("year"))["first"],
-        Delivery.objects.for_scope(scope).aggregate(first=Min("delivered_on"))["first"],
-        _assessments(scope).aggregate(first=Min("assessed_on"))["first"],
+        prepared.aggregate((f"officials.recap_first_{name}", scope), build, first=Min(field))["first"]
+        for name, build, field in (
+            ("designation", lambda: Designation.objects.for_scope(scope), "year"),
+            ("delivery", lambda: Delivery.objects.for_scope(scope), "delivered_on"),
+            ("assessment", lambda: _assessments(scope), "assessed_on"),
+        )
     ]
     years = [f if isinstance(f, int) else f.year for f in firsts if f is not None]
     first = min([*years, today.year])
@@ -381,15 +384,20 @@ def recap_figures(scope: Scope, year: int) -> dict:
     if summary.uses_summary(scope):
         sums = summary.area_sums(summary_level(scope), summary.current_state())
     cover = coverage(scope, sums)
+    # Lazy: the page lists them for a regency or a kecamatan, and only counts them for a province or
+    # the country.
     designations = (
         Designation.objects.for_scope(scope)
         .filter(status__in=[Designation.Status.APPROVED, Designation.Status.ENDED], year=year)
         .select_related("village__district", "product__category")
         .order_by("village__district__name", "village__name")
     )
-    deliveries = Delivery.objects.for_scope(scope).filter(
-        status=Delivery.Status.DELIVERED, delivered_on__year=year
-    )
+
+    def deliveries() -> QuerySet:
+        return Delivery.objects.for_scope(scope).filter(
+            status=Delivery.Status.DELIVERED, delivered_on__year=year
+        )
+
     kinds = dict(Programme.Kind.choices)
     # Summed per kind in the database, and the villages helped counted once across kinds (not the sum
     # of each kind's villages): two small queries. Grouped per kind and village instead, the country's
@@ -400,18 +408,31 @@ def recap_figures(scope: Scope, year: int) -> dict:
             "total": row["total"] or 0,
             "label": kinds.get(row["programme__kind"], row["programme__kind"]),
         }
-        for row in deliveries.order_by()
-        .values("programme__kind")
-        .annotate(total=Sum("value"), count=Count("pk"), villages=Count("village", distinct=True))
+        for row in prepared.rows(
+            ("officials.recap_per_kind", scope, year),
+            lambda: (
+                deliveries()
+                .order_by()
+                .values("programme__kind")
+                .annotate(total=Sum("value"), count=Count("pk"), villages=Count("village", distinct=True))
+            ),
+        )
     }
-    helped = deliveries.order_by().aggregate(villages=Count("village", distinct=True))["villages"]
+    helped = prepared.aggregate(
+        ("officials.recap_helped", scope, year),
+        lambda: deliveries().order_by(),
+        villages=Count("village", distinct=True),
+    )["villages"]
     by_kind = sorted(per_kind.values(), key=lambda row: -row["total"])
-    stars = (
-        _assessments(scope)
-        .filter(assessed_on__year=year)
-        .values("stars")
-        .annotate(n=Count("pk"))
-        .order_by("-stars")
+    stars = prepared.rows(
+        ("officials.recap_stars", scope, year),
+        lambda: (
+            _assessments(scope)
+            .filter(assessed_on__year=year)
+            .values("stars")
+            .annotate(n=Count("pk"))
+            .order_by("-stars")
+        ),
     )
     return {
         "coverage": cover,
