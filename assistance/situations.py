@@ -157,35 +157,47 @@ class FlagshipSignals:
 
 
 def flagship_help_signals(
-    villages: models.QuerySet, on: datetime.date | None = None
+    villages: models.QuerySet, on: datetime.date | None = None, *, codes: tuple | None = None
 ) -> dict[str, FlagshipSignals]:
     """For every village of `villages` with an approved flagship: its flagship and the reasons it
     needs help. Four queries whatever the number of villages: the flagships (with the latest
     assessment and the open flag), their expired documents, those overdue a mentoring visit
-    (assistance.selectors.flagships_without_recent_visit), and their recent outcome figures."""
+    (assistance.selectors.flagships_without_recent_visit), and their recent outcome figures.
+    `codes`: the villages' codes when `villages` is exactly those villages; the four queries are then
+    built and compiled once per set of villages, products and day (core.prepared)."""
     on = on or timezone.localdate()
+
+    def read(part: str, ids: tuple | None, build) -> list:
+        if ids is None:
+            return list(build())
+        return prepared.rows(("assistance.flagship_signals", part, ids, on, needy_rule()), build)
+
     decline = settings.OVOP_DECLINE_QUARTERS
     silence = settings.OVOP_OUTCOME_SILENCE_QUARTERS
     latest_assessment = Assessment.objects.filter(product=OuterRef("product")).order_by("-assessed_on", "-pk")
     open_flag = HelpFlag.objects.filter(village=OuterRef("village"), cleared_at__isnull=True)
-    flagships = list(
-        Designation.objects.approved()
-        .in_product_village()
-        .filter(village__in=villages.order_by().values("pk"))
-        .annotate(
-            last_assessed_on=Subquery(latest_assessment.values("assessed_on")[:1]),
-            flag_reason=Subquery(open_flag.values("reason")[:1]),
-        )
-        .values(
-            "village_id",
-            "village__district_id",
-            "product_id",
-            "product__name",
-            "decree_date",
-            "decided_at",
-            "last_assessed_on",
-            "flag_reason",
-        )
+    flagships = read(
+        "flagships",
+        codes,
+        lambda: (
+            Designation.objects.approved()
+            .in_product_village()
+            .filter(village__in=villages.order_by().values("pk"))
+            .annotate(
+                last_assessed_on=Subquery(latest_assessment.values("assessed_on")[:1]),
+                flag_reason=Subquery(open_flag.values("reason")[:1]),
+            )
+            .values(
+                "village_id",
+                "village__district_id",
+                "product_id",
+                "product__name",
+                "decree_date",
+                "decided_at",
+                "last_assessed_on",
+                "flag_reason",
+            )
+        ),
     )
     signals: dict[str, FlagshipSignals] = {}
     village_of: dict[int, str] = {}
@@ -207,15 +219,21 @@ def flagship_help_signals(
         designated_quarter[row["product_id"]] = _quarter_of(designated)
     if not flagships:
         return signals
-    products = Product.objects.filter(pk__in=[row["product_id"] for row in flagships])
+    product_ids = [row["product_id"] for row in flagships]
+    ids = tuple(product_ids) if codes is not None else None
+    products = Product.objects.filter(pk__in=product_ids)
 
     # Expired documents, unless a valid one of the same kind replaced them.
     renewed = LegalityDocument.objects.valid(on).filter(product=OuterRef("product"), kind=OuterRef("kind"))
-    expired = (
-        LegalityDocument.objects.filter(expired_q(on), product__in=products.values("pk"))
-        .exclude(Exists(renewed))
-        .order_by("expires_on", "pk")
-        .values_list("product_id", "kind", "expires_on")
+    expired = read(
+        "expired",
+        ids,
+        lambda: (
+            LegalityDocument.objects.filter(expired_q(on), product__in=products.values("pk"))
+            .exclude(Exists(renewed))
+            .order_by("expires_on", "pk")
+            .values_list("product_id", "kind", "expires_on")
+        ),
     )
     kinds = dict(LegalityDocument.Kind.choices)
     for product_id, kind, expires_on in expired:
@@ -223,7 +241,11 @@ def flagship_help_signals(
             _("Izin %(kind)s kedaluwarsa %(day)s") % {"kind": kinds.get(kind, kind), "day": _day(expires_on)}
         )
 
-    for product in flagships_without_recent_visit(products, settings.OVOP_MENTORING_DAYS, on=on):
+    for product in read(
+        "unvisited",
+        ids,
+        lambda: flagships_without_recent_visit(products, settings.OVOP_MENTORING_DAYS, on=on),
+    ):
         last = getattr(product, "last_visit", None)
         signals[village_of[product.pk]].reasons.append(
             _("Belum ada kunjungan pendampingan sejak %(day)s") % {"day": _day(last)}
@@ -236,11 +258,15 @@ def flagship_help_signals(
     this_quarter = _quarter_of(on)
     first = this_quarter - silence - decline - 1
     figures: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for product_id, year, quarter, turnover, volume in (
-        OutcomeRecord.objects.filter(product__in=products.values("pk"))
-        .filter(Q(year__gt=first // 4) | Q(year=first // 4, quarter__gte=first % 4 + 1))
-        .order_by("product_id", "year", "quarter")
-        .values_list("product_id", "year", "quarter", "turnover", "production_volume")
+    for product_id, year, quarter, turnover, volume in read(
+        "outcomes",
+        ids,
+        lambda: (
+            OutcomeRecord.objects.filter(product__in=products.values("pk"))
+            .filter(Q(year__gt=first // 4) | Q(year=first // 4, quarter__gte=first % 4 + 1))
+            .order_by("product_id", "year", "quarter")
+            .values_list("product_id", "year", "quarter", "turnover", "production_volume")
+        ),
     ):
         figures[product_id].append((_quarter_index(year, quarter), turnover, volume))
     for product_id, village_id in village_of.items():
@@ -504,7 +530,11 @@ class AreaSituations:
         approved flagship, unless already read: four queries, none if there is no such village."""
         codes = [v.pk for v in villages if v.base_situation == FLAGSHIP and v.pk not in self.signals]
         if codes:
-            self.signals.update(flagship_help_signals(Village.objects.filter(pk__in=codes), self.on))
+            self.signals.update(
+                flagship_help_signals(
+                    Village.objects.filter(pk__in=codes), self.on, codes=tuple(codes) if self.key else None
+                )
+            )
 
     def counts(self, level: str = "district") -> dict:
         """Villages per situation, overall and per area of the level (kecamatan unless told otherwise;
@@ -565,7 +595,9 @@ class AreaSituations:
     def help_by_situation(self) -> dict[str, list[SituationHelp]]:
         if self._help is None:
             self._help = defaultdict(list)
-            for row in SituationHelp.objects.order_by("situation", "kind"):
+            for row in prepared.rows(
+                ("assistance.situation_help",), lambda: SituationHelp.objects.order_by("situation", "kind")
+            ):
                 self._help[row.situation].append(row)
         return self._help
 
@@ -577,12 +609,22 @@ class AreaSituations:
         help_rows = self.help_by_situation()
         received: dict[str, list[Delivery]] = defaultdict(list)
         if with_deliveries and villages:
-            for delivery in (
-                Delivery.objects.filter(village__in=[v.pk for v in villages])
-                .exclude(status=Delivery.Status.CANCELLED)
-                .select_related("programme", "product")
-                .order_by("-delivered_on", "-pk")
-            ):
+            codes = [v.pk for v in villages]
+
+            def deliveries() -> models.QuerySet:
+                return (
+                    Delivery.objects.filter(village__in=codes)
+                    .exclude(status=Delivery.Status.CANCELLED)
+                    .select_related("programme", "product")
+                    .order_by("-delivered_on", "-pk")
+                )
+
+            rows = (
+                deliveries()
+                if self.key is None
+                else prepared.rows(self.prepared_key("received", tuple(codes)), deliveries)
+            )
+            for delivery in rows:
                 received[delivery.village_id].append(delivery)
         # Each kind's label translated once (get_kind_display() translates every choice at each call).
         kinds = {row.kind: row.get_kind_display() for rows in help_rows.values() for row in rows}
