@@ -12,7 +12,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import prepared
 from core.money import format_rupiah
+from core.prepared import Param
 from products.models import Assessment, Designation, Product
 from villages.models import Village
 
@@ -148,11 +150,17 @@ def public_assistance_summary(product: Product) -> list[dict]:
     Officers' names are never part of it.
     """
     labels = dict(Programme.Kind.choices)
-    rows = (
-        Delivery.objects.filter(product=product, status=Delivery.Status.DELIVERED)
-        .values("programme__kind", "programme__fiscal_year")
-        .annotate(total=Sum("value"))
-        .order_by("-programme__fiscal_year", "programme__kind")
+    rows = prepared.rows(
+        ("assistance.public_summary",),
+        lambda: (
+            Delivery.objects.filter(
+                product=Param("product", models.IntegerField()), status=Delivery.Status.DELIVERED
+            )
+            .values("programme__kind", "programme__fiscal_year")
+            .annotate(total=Sum("value"))
+            .order_by("-programme__fiscal_year", "programme__kind")
+        ),
+        product=product.pk,
     )
     show_amounts = settings.OVOP_PUBLIC_ASSISTANCE_AMOUNTS
     return [

@@ -10,10 +10,10 @@ from itertools import groupby
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value
+from django.db.models import Avg, CharField, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Floor
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -23,9 +23,11 @@ from django.views.decorators.http import require_safe
 
 from assistance.models import SuccessStory
 from assistance.selectors import public_assistance_summary
+from core import prepared
 from core.caching import cache_public_page
 from core.links import CODE, SLUG, path_for_each
 from core.pagination import paginate, search_query
+from core.prepared import Param
 from officials import summary
 from products.models import (
     Designation,
@@ -42,6 +44,9 @@ AREA_ROWS_PER_PAGE = 50
 MAP_PLACES_LIMIT = 1000  # markers and list entries on a regency's map page
 MAP_LIST_LIMIT = 100  # list entries on a larger area's map page (its markers come from map_points)
 MAP_POINTS_LIMIT = 200  # places map_points sends one by one; more are sent as clusters
+
+# The field a region's code is given as to a prepared query (core.prepared.Param).
+CODE_FIELD = CharField()
 
 
 @require_safe
@@ -89,7 +94,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_public_page
 def district_detail(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_object_or_404(District.objects.in_service_area().with_village_counts(), code=code)
+    found = prepared.rows(
+        ("catalogue.district",),
+        lambda: (
+            District.objects.in_service_area().with_village_counts().filter(code=Param("code", CODE_FIELD))
+        ),
+        code=code,
+    )
+    if not found:
+        raise Http404
+    district = found[0]
     query = request.GET.get("q", "")[:100]
     flagship = public_flagships().filter(village=OuterRef("pk"))
     villages = (
@@ -100,7 +114,11 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
         .order_by("name")
     )
-    flagship_count = public_flagships().filter(village__district=district).count()
+    flagship_count = prepared.count(
+        ("catalogue.district_flagships",),
+        lambda: public_flagships().filter(village__district=Param("district", CODE_FIELD)),
+        district=district.code,
+    )
     context = {
         "district": district,
         "page_obj": paginate(request, villages),
@@ -114,13 +132,24 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @cache_public_page
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
-    village = get_object_or_404(Village.objects.in_service_area().for_detail(), code=code)
-    products = list(
-        Product.objects.public()
-        .for_catalogue()
-        .filter(village=village)
-        .prefetch_related("producers")
-        .order_by(F("is_flagship").desc(), "name")
+    found = prepared.rows(
+        ("catalogue.village",),
+        lambda: Village.objects.in_service_area().for_detail().filter(code=Param("code", CODE_FIELD)),
+        code=code,
+    )
+    if not found:
+        raise Http404
+    village = found[0]
+    products = prepared.rows(
+        ("catalogue.village_products", timezone.localdate()),
+        lambda: (
+            Product.objects.public()
+            .for_catalogue()
+            .filter(village=Param("village", CODE_FIELD))
+            .prefetch_related("producers")
+            .order_by(F("is_flagship").desc(), "name")
+        ),
+        village=village.code,
     )
     flagship = products[0] if products and products[0].is_flagship else None
     producers = {p.pk: p for product in products for p in product.producers.all()}

@@ -4,21 +4,28 @@ import io
 from urllib.parse import quote, urlencode
 
 import segno
-from django.db.models import F, Q
+from django.db.models import CharField, F, IntegerField, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assistance.selectors import public_assistance_summary, public_success_story
+from core import prepared
 from core.caching import cache_public_page
 from core.links import public_url
+from core.prepared import Param
 from products.models import (
     ASSESSMENT_VALID_MONTHS,
     LegalityDocument,
+    MarketArea,
+    Producer,
     Product,
+    ProductPhoto,
     ProductVariant,
+    SalesPoint,
     ShopLink,
     add_months,
     assessor_role_label,
@@ -26,16 +33,42 @@ from products.models import (
     with_producer_nibs,
 )
 
+# How a product's id, its slug and its village's code are given to a prepared query
+# (core.prepared.Param): the product page's queries are built and compiled once for every product.
+ID_FIELD = IntegerField()
+TEXT_FIELD = CharField()
+
 
 def _public_product(slug: str) -> Product:
-    return get_object_or_404(
+    found = prepared.rows(
+        ("catalogue.product", timezone.localdate()),
         # The page loads all the photos itself: no cover prefetch.
-        Product.objects.public()
-        .for_catalogue()
-        .prefetch_related(None)
-        .select_related("village__district__regency"),
+        lambda: (
+            Product.objects.public()
+            .for_catalogue()
+            .prefetch_related(None)
+            .select_related("village__district__regency")
+            .filter(slug=Param("slug", TEXT_FIELD))
+        ),
         slug=slug,
     )
+    if not found:
+        raise Http404
+    return found[0]
+
+
+def _of_product(product: Product, name: str, build) -> list:
+    """The rows `build()` gives for the product (its Param "product"), each knowing its product as the
+    related manager's rows do."""
+    rows = prepared.rows((f"catalogue.product_{name}",), build, product=product.pk)
+    for row in rows:
+        if hasattr(row, "product_id"):
+            row.product = product
+    return rows
+
+
+def _product_param() -> Param:
+    return Param("product", ID_FIELD)
 
 
 def whatsapp_link(number: str, text: str) -> str:
@@ -185,11 +218,15 @@ def public_shop_links(product: Product) -> list[ShopLink]:
     """The shops and pages of the product's producers who consented to publication, the product's own
     listings first; a link off its platform's domain (written behind the forms' back) is left out, so
     a link never leads elsewhere than its label says."""
-    links = (
-        ShopLink.objects.filter(producer__products=product, producer__contact_consent=True)
-        .filter(Q(product=None) | Q(product=product))
-        .select_related("producer")
-        .order_by(F("product").asc(nulls_last=True), "platform", "producer__business_name", "pk")
+    links = prepared.rows(
+        ("catalogue.product_shop_links",),
+        lambda: (
+            ShopLink.objects.filter(producer__products=_product_param(), producer__contact_consent=True)
+            .filter(Q(product=None) | Q(product=_product_param()))
+            .select_related("producer")
+            .order_by(F("product").asc(nulls_last=True), "platform", "producer__business_name", "pk")
+        ),
+        product=product.pk,
     )
     return [link for link in links if shop_url_refusal(link.platform, link.url) is None]
 
@@ -200,8 +237,16 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = _public_product(slug)
     village = product.village
     url = public_url(product.get_public_url())
-    photos = list(product.photos.order_by("-is_cover", "position", "pk"))
-    producers = list(product.producers.order_by("business_name"))
+    photos = _of_product(
+        product,
+        "photos",
+        lambda: ProductPhoto.objects.filter(product=_product_param()).order_by("-is_cover", "position", "pk"),
+    )
+    producers = prepared.rows(
+        ("catalogue.product_producers",),
+        lambda: Producer.objects.filter(products=_product_param()).order_by("business_name"),
+        product=product.pk,
+    )
     documents = with_producer_nibs(
         producers,
         LegalityDocument.objects.valid()
@@ -228,16 +273,23 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for producer in producers
     ]
-    variants = list(product.variants.all())
+    variants = _of_product(
+        product, "variants", lambda: ProductVariant.objects.filter(product=_product_param())
+    )
     shop_links = public_shop_links(product)
     cover = photos[0] if photos else None
     image = request.build_absolute_uri(cover.large.url) if cover else None
-    others = (
-        Product.objects.public()
-        .for_catalogue()
-        .filter(village=village)
-        .exclude(pk=product.pk)
-        .order_by(F("is_flagship").desc(), "name")[:4]
+    others = prepared.rows(
+        ("catalogue.product_others", timezone.localdate()),
+        lambda: (
+            Product.objects.public()
+            .for_catalogue()
+            .filter(village=Param("village", TEXT_FIELD))
+            .exclude(pk=_product_param())
+            .order_by(F("is_flagship").desc(), "name")[:4]
+        ),
+        village=village.pk,
+        product=product.pk,
     )
     context = {
         "product": product,
@@ -257,8 +309,12 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
         "variant_rows": variant_rows(product, variants, producers, url),
         "online_shops": [link for link in shop_links if link.is_online_shop],
         "social_pages": [link for link in shop_links if not link.is_online_shop],
-        "sales_points": list(product.sales_points.all()),
-        "market_areas": list(product.market_areas.all()),
+        "sales_points": _of_product(
+            product, "sales_points", lambda: SalesPoint.objects.filter(product=_product_param())
+        ),
+        "market_areas": _of_product(
+            product, "market_areas", lambda: MarketArea.objects.filter(product=_product_param())
+        ),
         "page_url": url,
         "og_image": image,
         "share_links": share_links(url, product.name),

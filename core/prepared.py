@@ -14,6 +14,11 @@ reads (the area served, the regency) and the time zone. A key that forgets an in
 request's query, so with OVOP_PREPARED_CHECK (on in the test suite) every reuse builds and compiles
 the query again and fails loudly when its SQL or parameters differ from those kept.
 
+A value that changes from one call to the next (the product or village a public page shows) need not
+be in the key: the query names it `Param("name", field)`, which compiles to a placeholder, and the
+call gives it (`rows(key, build, name=value)`); one compiled query then serves every product. The
+field converts the value as the ORM would (`get_db_prep_value`).
+
 Hand-written on purpose: Django has no prepared-query cache, and cachalot-style libraries keep results,
 which is what the figures cache (core.caching.cached_figures) already does with its own invalidation.
 """
@@ -25,9 +30,9 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, QuerySet, prefetch_related_objects
+from django.db.models import Count, Expression, Field, QuerySet, prefetch_related_objects
 from django.db.models.sql.constants import SINGLE
-from django.utils import timezone
+from django.utils import timezone, translation
 
 # Compiled queries kept per connection; the oldest is dropped past this (a national deployment has a
 # scope per official, and a day in each key).
@@ -38,8 +43,60 @@ class PreparedQueryMismatch(AssertionError):
     """A key reused for a query whose SQL or parameters changed: the key misses one of its inputs."""
 
 
+class _Slot:
+    """Where a Param's value goes among a compiled query's parameters."""
+
+    __slots__ = ("field", "name")
+
+    def __init__(self, name: str, field: Field):
+        self.name = name
+        self.field = field
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Slot) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"Param({self.name!r})"
+
+
+class Param(Expression):
+    """A value given when the prepared query runs (`rows(key, build, name=value)`), compiled as one
+    placeholder; `output_field` converts it for the database."""
+
+    def __init__(self, name: str, output_field: Field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection) -> tuple[str, tuple]:
+        return "%s", (_Slot(self.name, self.output_field),)
+
+    def get_group_by_cols(self) -> list:
+        return []
+
+
+def _bind(params: tuple, values: dict, connection) -> tuple:
+    """The parameters with each Param's slot replaced by its value, converted by its field."""
+    if not values:
+        return params
+    return tuple(
+        param.field.get_db_prep_value(values[param.name], connection, prepared=False)
+        if isinstance(param, _Slot)
+        else param
+        for param in params
+    )
+
+
 def _full_key(key: tuple) -> tuple:
-    return (*key, settings.OVOP_AREA_CODE, settings.OVOP_REGENCY_CODE, timezone.get_current_timezone_name())
+    return (
+        *key,
+        settings.OVOP_AREA_CODE,
+        settings.OVOP_REGENCY_CODE,
+        timezone.get_current_timezone_name(),
+        translation.get_language(),  # a query may choose a column by language (names in English)
+    )
 
 
 def _store(connection) -> OrderedDict:
@@ -55,11 +112,8 @@ def _keep(store: OrderedDict, key: tuple, entry) -> None:
         store.popitem(last=False)
 
 
-def _freeze(compiler, sql: str, params: tuple):
-    """The compiler answers `sql, params` from now on instead of compiling its query again."""
-    compiled = (sql, tuple(params))
-    compiler.as_sql = lambda *args, **kwargs: compiled
-    return compiler
+def _checking() -> bool:
+    return settings.OVOP_PREPARED_CHECK
 
 
 def _check(key: tuple, kept: tuple, fresh: tuple) -> None:
@@ -70,21 +124,35 @@ def _check(key: tuple, kept: tuple, fresh: tuple) -> None:
         )
 
 
+def _compile(compiler) -> tuple[str, tuple]:
+    """The compiler's SQL and parameters; ("", ()) where Django knows the answer is empty without
+    asking the database (EmptyResultSet: an empty IN list)."""
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return "", ()
+    return sql, tuple(params)
+
+
 # --- rows -------------------------------------------------------------------------------------------
 
 
 class _Rows:
-    """A built queryset whose query hands out one frozen compiler."""
+    """A built queryset whose query hands out one compiler, which answers the kept SQL."""
 
     def __init__(self, queryset: QuerySet):
         self.queryset = queryset
         compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()  # EmptyResultSet: not kept (the caller runs it plainly)
-        self.compiled = (sql, tuple(params))
-        _freeze(compiler, *self.compiled)
+        self.compiled = _compile(compiler)
+        self.compiler = compiler
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
 
-    def run(self) -> list:
+    def run(self, values: dict) -> list:
+        sql, params = self.compiled
+        if not sql:  # as Django answers an empty IN list: no rows, no query
+            return []
+        bound = (sql, _bind(params, values, self.compiler.connection))
+        self.compiler.as_sql = lambda *args, **kwargs: bound
         queryset = self.queryset
         results = list(queryset._iterable_class(queryset))
         if queryset._prefetch_related_lookups and results:
@@ -92,9 +160,10 @@ class _Rows:
         return results
 
 
-def rows(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> list:
+def rows(key: tuple[Hashable, ...], build: Callable[[], QuerySet], **values) -> list:
     """The results of the queryset `build()` returns (model instances, dicts or tuples as it says), as
-    a list; built and compiled on the first call with this key on this connection, run again after."""
+    a list; built and compiled on the first call with this key on this connection, run again after.
+    `values`: the values of the query's Params."""
     full = _full_key(key)
     store = _store(connections[DEFAULT_DB_ALIAS])
     entry = store.get(full)
@@ -102,47 +171,26 @@ def rows(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> list:
         store.move_to_end(full)
         if _checking():
             fresh = build()
-            try:
-                compiled = fresh.query.get_compiler(using=fresh.db).as_sql()
-            except EmptyResultSet:
-                compiled = ("", ())
-            _check(full, entry.compiled, compiled)
-        return entry.run()
+            _check(full, entry.compiled, _compile(fresh.query.get_compiler(using=fresh.db)))
+        return entry.run(values)
     queryset = build()
-    if queryset.db != DEFAULT_DB_ALIAS:
-        return list(queryset)
-    try:
-        entry = _Rows(queryset)
-    except EmptyResultSet:
-        return list(build())
-    _keep(store, full, entry)
-    return entry.run()
-
-
-def _checking() -> bool:
-    return settings.OVOP_PREPARED_CHECK
+    entry = _Rows(queryset)
+    if queryset.db == DEFAULT_DB_ALIAS:  # (the one database here; another's would not be kept)
+        _keep(store, full, entry)
+    return entry.run(values)
 
 
 # --- aggregates ----------------------------------------------------------------------------------------
 
 
-class _Stop(Exception):  # noqa: N818 (not an error: ends a check before the statement runs)
+class _Stop(Exception):  # noqa: N818 (not an error: ends the aggregate once its SQL is compiled)
     pass
 
 
-def _stop(compiler, executed: list):
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        sql, params = "", ()
-    executed.append((sql, tuple(params)))
-    raise _Stop
-
-
 @contextmanager
-def _recording(connection, made: list, executed: list, *, run: bool = True):
-    """Note every compiler the connection makes and every statement it runs, for the block's length;
-    with `run` False, the first compiler to run notes its SQL instead (_Stop ends the block)."""
+def _compiling(connection, made: list, compiled: list):
+    """While the block runs, the first compiler the connection makes and runs notes its SQL instead of
+    running it (_Stop ends the block): an aggregate's outer query, compiled as Django compiles it."""
     original = connection.ops.compiler
 
     def compiler(name: str):
@@ -150,38 +198,43 @@ def _recording(connection, made: list, executed: list, *, run: bool = True):
 
         def make(*args, **kwargs):
             made.append(cls(*args, **kwargs))
-            if not run:  # its SQL noted instead of run: not even the debug cursor logs a statement
-                made[-1].execute_sql = lambda *a, compiler=made[-1], **k: _stop(compiler, executed)
+            made[-1].execute_sql = lambda *a, compiler=made[-1], **k: _stop(compiler, compiled)
             return made[-1]
 
         return make
 
-    def note(execute, sql, params, many, context):
-        executed.append((sql, tuple(params or ())))
-        return execute(sql, params, many, context)
-
     connection.ops.compiler = compiler
     try:
-        with connection.execute_wrapper(note):
-            yield
+        yield
     except _Stop:
         pass
     finally:
         del connection.ops.compiler
 
 
+def _stop(compiler, compiled: list):
+    compiled.append((compiler, _compile(compiler)))
+    raise _Stop
+
+
 class _Aggregate:
-    """The compiler of an aggregate's outer query, frozen with the one statement it ran."""
+    """The compiler of an aggregate's outer query, with the SQL it compiled."""
 
     def __init__(self, compiler, compiled: tuple):
-        self.compiler = _freeze(compiler, *compiled)
+        del compiler.execute_sql  # its own again (_compiling replaced it)
+        self.compiler = compiler
         self.compiled = compiled
 
-    def run(self) -> dict:
+    def run(self, values: dict) -> dict:
         # As Query.get_aggregation reads its one row.
         compiler = self.compiler
         columns = compiler.query.annotation_select
-        result = compiler.execute_sql(SINGLE)
+        sql, params = self.compiled
+        result = None
+        if sql:
+            bound = (sql, _bind(params, values, compiler.connection))
+            compiler.as_sql = lambda *args, **kwargs: bound
+            result = compiler.execute_sql(SINGLE)
         if result is None:
             result = [expression.empty_result_set_value for expression in columns.values()]
         else:
@@ -190,42 +243,40 @@ class _Aggregate:
         return dict(zip(columns, result, strict=True))
 
 
-def _run_recorded(
-    queryset: QuerySet, aggregates: dict, *, run: bool = True
-) -> tuple[dict | None, list, list]:
-    """The aggregate's result, with the compilers made and the statements run while computing it
-    (the queryset is built before: only the aggregate's own compiler is noted). With `run` False,
-    only its SQL: no result, and nothing sent to the database."""
+def _compiled_aggregate(queryset: QuerySet, aggregates: dict) -> _Aggregate | None:
+    """The aggregate's outer compiler and SQL, compiled as QuerySet.aggregate would, not run (the
+    queryset is built before: only the aggregate's own compilers are made here)."""
     made: list = []
-    executed: list = []
-    result = None
-    with _recording(connections[DEFAULT_DB_ALIAS], made, executed, run=run):
-        result = queryset.aggregate(**aggregates)
-    return result, made, executed
+    compiled: list = []
+    with _compiling(connections[DEFAULT_DB_ALIAS], made, compiled):
+        queryset.aggregate(**aggregates)
+    if not compiled:  # answered without a query of its own: nothing to keep
+        return None
+    compiler, sql_params = compiled[0]
+    return _Aggregate(compiler, sql_params)
 
 
-def aggregate(key: tuple[Hashable, ...], build: Callable[[], QuerySet], **aggregates) -> dict:
-    """`build().aggregate(**aggregates)`, built and compiled once per key and connection."""
+def aggregate(
+    key: tuple[Hashable, ...], build: Callable[[], QuerySet], *, values: dict | None = None, **aggregates
+) -> dict:
+    """`build().aggregate(**aggregates)`, built and compiled once per key and connection. `values`: the
+    values of the query's Params."""
     full = _full_key(key)
     store = _store(connections[DEFAULT_DB_ALIAS])
     entry = store.get(full)
     if entry is not None:
         store.move_to_end(full)
         if _checking():
-            _result, _made, executed = _run_recorded(build(), aggregates, run=False)
-            _check(full, entry.compiled, executed[0] if executed else ("", ()))
-        return entry.run()
-    queryset = build()
-    if queryset.db != DEFAULT_DB_ALIAS:
-        return queryset.aggregate(**aggregates)
-    result, made, executed = _run_recorded(queryset, aggregates)
-    # Kept when the one statement ran from the first compiler made (the outer query's); an aggregate
-    # Django answered without the database (an empty IN list) is simply computed again next time.
-    if len(executed) == 1 and made:
-        _keep(store, full, _Aggregate(made[0], executed[0]))
-    return result
+            fresh = _compiled_aggregate(build(), aggregates)
+            _check(full, entry.compiled, fresh.compiled if fresh else ("", ()))
+        return entry.run(values or {})
+    entry = _compiled_aggregate(build(), aggregates)
+    if entry is None:
+        return build().aggregate(**aggregates)
+    _keep(store, full, entry)
+    return entry.run(values or {})
 
 
-def count(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> int:
+def count(key: tuple[Hashable, ...], build: Callable[[], QuerySet], **values) -> int:
     """`build().count()`, built and compiled once per key and connection."""
-    return aggregate(key, build, __count=Count("*"))["__count"]
+    return aggregate(key, build, values=values, __count=Count("*"))["__count"]

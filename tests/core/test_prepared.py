@@ -1,14 +1,16 @@
 """core.prepared: a query built and compiled once per key and connection answers afresh every time,
 and a key that misses one of the query's inputs is caught (issue 19)."""
 
+import datetime
+
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Max, Sum
 from django.test.utils import CaptureQueriesContext
 
 from core import prepared
-from products.models import Category, Product
-from tests.factories import ProductFactory
+from products.models import Category, LegalityDocument, Product
+from tests.factories import LegalityDocumentFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,43 @@ def test_the_oldest_queries_are_dropped_past_the_limit(settings, fresh_store, mo
         prepared.rows(("test.limit", n), lambda n=n: Category.objects.filter(pk=n))
     kept = [key[1] for key in connection._ovop_prepared if key[0] == "test.limit"]
     assert kept == [2, 3, 4]
+
+
+def test_a_param_is_given_at_each_run_and_one_compiled_query_serves_every_value(settings, fresh_store):
+    settings.OVOP_PREPARED_CHECK = False
+    first, second = ProductFactory(name="Kopi Param Satu"), ProductFactory(name="Kopi Param Dua")
+    build = Builds(lambda: Product.objects.filter(pk=prepared.Param("pk", models.IntegerField())))
+    counted = Builds(
+        lambda: Product.objects.filter(
+            name__startswith="Kopi Param", pk__gte=prepared.Param("from", models.IntegerField())
+        )
+    )
+
+    assert [p.name for p in prepared.rows(("test.param",), build, pk=first.pk)] == ["Kopi Param Satu"]
+    with CaptureQueriesContext(connection) as queries:
+        assert [p.name for p in prepared.rows(("test.param",), build, pk=second.pk)] == ["Kopi Param Dua"]
+    assert prepared.rows(("test.param",), build, pk=-1) == []
+    assert prepared.count(("test.param-count",), counted, **{"from": first.pk}) == 2
+    assert prepared.count(("test.param-count",), counted, **{"from": second.pk}) == 1
+    assert prepared.aggregate(("test.param-max",), counted, values={"from": first.pk}, top=Max("pk")) == {
+        "top": second.pk
+    }
+    assert build.calls == 1 and counted.calls == 2  # count and aggregate: one compiled query each
+    assert len(queries) == 1
+
+
+def test_params_convert_their_values_as_the_field_does(settings, fresh_store):
+    settings.OVOP_PREPARED_CHECK = True  # the second run also checks the kept SQL against a fresh one
+    product = ProductFactory()
+    LegalityDocumentFactory(product=product, number="P-1", expires_on=datetime.date(2027, 1, 31))
+    LegalityDocumentFactory(product=product, number="P-2", expires_on=datetime.date(2027, 3, 1))
+    build = lambda: LegalityDocument.objects.filter(  # noqa: E731
+        product=product, expires_on__lt=prepared.Param("before", models.DateField())
+    ).order_by("expires_on")
+    key = ("test.param-date", product.pk)
+    assert [d.number for d in prepared.rows(key, build, before=datetime.date(2027, 2, 1))] == ["P-1"]
+    assert [d.number for d in prepared.rows(key, build, before=datetime.date(2027, 3, 2))] == ["P-1", "P-2"]
+    assert [d.expires_on for d in prepared.rows(key, build, before=datetime.date(2028, 1, 1))] == [
+        datetime.date(2027, 1, 31),
+        datetime.date(2027, 3, 1),
+    ]
