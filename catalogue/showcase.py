@@ -4,14 +4,29 @@ A regency chooses them on each render. A province or the whole country chooses t
 summaries are counted (officials.summary keeps the chosen ids on its state): ordering every flagship
 of the country by its stars and year took longer than the rest of the page."""
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from core import prepared
+from core.prepared import Param
 from products.models import Category, Designation, Product
 from villages.models import service_area
 
 FEATURED_COUNT = 6
 NEWEST_COUNT = 6
+_ID = IntegerField()
+
+
+def cards(pks: list[int]) -> list[Product]:
+    """The catalogue's cards of these products (any order): with their place, badges, stars and
+    cover, in a query built and compiled once per number of cards (core.prepared)."""
+    count = len(pks)
+    return prepared.rows(
+        ("catalogue.cards", count, timezone.localdate()),
+        lambda: Product.objects.for_catalogue().filter(pk__in=[Param(f"pk{n}", _ID) for n in range(count)]),
+        **{f"pk{n}": pk for n, pk in enumerate(pks)},
+    )
 
 
 def public_flagships() -> QuerySet:

@@ -17,6 +17,8 @@ from products.models import (
 )
 from products.search import search_plan, suggestions
 
+from . import showcase
+
 CATALOGUE_PAGE_SIZE = 12
 # The order of the parameters in a cleaned address: the form's, then the page.
 PARAMETER_ORDER = (*CatalogueFilter.Meta.fields, "page")
@@ -98,7 +100,7 @@ def _catalogue(request: HttpRequest, category: Category | None = None) -> HttpRe
         filterset.qs,
         CATALOGUE_PAGE_SIZE,
         single_query=bool(filterset.search_query),
-        rows=lambda pks: Product.objects.for_catalogue().filter(pk__in=pks),
+        rows=showcase.cards,
     )
     active = _active_filters(request, filterset, skip={"kategori"} if category else set())
     plan = filterset.plan
