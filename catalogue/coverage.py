@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import prepared
 from core.links import CODE, path_for_each
 from officials import summary
 from officials.models import SummaryState
@@ -235,7 +237,7 @@ def area_coverage(villages: models.QuerySet | None = None, state: SummaryState |
     village's designations and products; `state`: theirs, when the caller has read it already."""
     level = area_level()
     if level == "district":
-        return _village_coverage(Village.objects.in_service_area() if villages is None else villages)
+        return _village_coverage(villages)
     if villages is None:
         # counted first when there are none yet, or of another area
         state = state or summary.current_state()
@@ -259,21 +261,31 @@ def _counted_by_area(villages: models.QuerySet, level: str) -> list[dict]:
     )
 
 
-def _village_coverage(villages: models.QuerySet) -> Coverage:
-    rows = list(
-        villages.annotate(public_situation=public_situation())
-        .order_by("district__name", "name", "code")
-        .values(
-            "code",
-            "name",
-            "kind",
-            "latitude",
-            "longitude",
-            "district_id",
-            "district__name",
-            "public_situation",
+def _village_coverage(villages: models.QuerySet | None) -> Coverage:
+    """The villages' coverage (the served area's when None: its query built and compiled once a day,
+    core.prepared)."""
+
+    def described() -> models.QuerySet:
+        return (
+            (Village.objects.in_service_area() if villages is None else villages)
+            .annotate(public_situation=public_situation())
+            .order_by("district__name", "name", "code")
+            .values(
+                "code",
+                "name",
+                "kind",
+                "latitude",
+                "longitude",
+                "district_id",
+                "district__name",
+                "public_situation",
+            )
         )
-    )
+
+    if villages is None:
+        rows = prepared.rows(("catalogue.area_coverage", timezone.localdate()), described)
+    else:
+        rows = list(described())
     areas: dict[str, AreaRow] = {}
     located = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
     project = Projection([(float(r["latitude"]), float(r["longitude"])) for r in located])

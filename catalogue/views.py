@@ -65,12 +65,23 @@ def home(request: HttpRequest) -> HttpResponse:
         }
     coverage = coverage_figures.area_coverage(state=state)
     totals = coverage.totals
-    featured = showcase.featured(chosen["featured"])
-    newest = showcase.newest(chosen["newest"])
-    stories = (
-        SuccessStory.objects.public()
-        .select_related("product__village__district")
-        .order_by("-updated_at", "-pk")[:STORY_COUNT]
+    # Each list built and compiled once per day and choice (core.prepared); a province's or the
+    # country's choice (ids kept on the summaries' state) is part of the key.
+    today = timezone.localdate()
+    ids = {name: None if ids is None else tuple(ids) for name, ids in chosen.items() if name != "categories"}
+    featured = prepared.rows(
+        ("catalogue.home_featured", today, ids["featured"]), lambda: showcase.featured(chosen["featured"])
+    )
+    newest = prepared.rows(
+        ("catalogue.home_newest", today, ids["newest"]), lambda: showcase.newest(chosen["newest"])
+    )
+    stories = prepared.rows(
+        ("catalogue.home_stories", today),
+        lambda: (
+            SuccessStory.objects.public()
+            .select_related("product__village__district")
+            .order_by("-updated_at", "-pk")[:STORY_COUNT]
+        ),
     )
     categories = showcase.categories(chosen["categories"])
     context = {
