@@ -8,6 +8,10 @@ cached on the user object, so a request asks the database at most once for each.
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import IntegerField
+
+from core import prepared
+from core.prepared import Param
 
 ADMIN_DINAS = "Admin Dinas"
 PETUGAS_DINAS = "Petugas Dinas"
@@ -37,12 +41,28 @@ def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
     cached = getattr(user, "_ovop_scope", None)
     if cached is not None:
         return cached
-    groups = set(user.groups.values_list("name", flat=True))
+    # The user's groups and areas by queries built and compiled once for every user (core.prepared).
+    user_id = Param("user", IntegerField())
+    groups = set(
+        prepared.rows(
+            ("villages.role_groups",),
+            lambda: user.groups.model.objects.filter(user=user_id).values_list("name", flat=True),
+            user=user.pk,
+        )
+    )
     is_admin = user.is_superuser or ADMIN_DINAS in groups
     is_dinas = is_admin or PETUGAS_DINAS in groups
     codes: frozenset[str] = frozenset()
     if not is_dinas and PETUGAS_KECAMATAN in groups:
-        codes = frozenset(user.officer_areas.values_list("district_id", flat=True))
+        codes = frozenset(
+            prepared.rows(
+                ("villages.officer_areas",),
+                lambda: user.officer_areas.model.objects.filter(user=user_id).values_list(
+                    "district_id", flat=True
+                ),
+                user=user.pk,
+            )
+        )
     scope = Scope(
         is_official=is_dinas or bool(codes), is_dinas=is_dinas, is_admin=is_admin, district_codes=codes
     )
