@@ -18,7 +18,32 @@ from .keys import usable_key
 MAX_LISTED = 200
 
 
-class SearchSelect(forms.Select):
+class LeanSelect(forms.Select):
+    """A select drawn in Python, the markup Django's templates give: Django renders each option through
+    its own template include (two with its attributes), which for a few hundred options costs more
+    than the rest of a page. Options and option groups as forms.Select makes them."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            drawn = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+            )
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, drawn) if group_name else drawn
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((part,) for part in parts)),
+        )
+
+
+class SearchSelect(LeanSelect):
     """`source`: the URL of the search endpoint. `depends_on`: the name of another field of the form
     whose value narrows the search (sent as `village=<value>`; a change clears this choice).
     `near`: another field whose value only orders the results (sent as `near=<value>`)."""
@@ -102,28 +127,3 @@ class SearchSelectMultiple(SearchSelect):
 
     def value_omitted_from_data(self, data, files, name):
         return False  # a multiple select sends nothing when nothing is chosen
-
-
-class LeanSelect(forms.Select):
-    """A select drawn in Python, the markup Django's templates give: Django renders each option through
-    its own template include (two with its attributes), which for a few hundred options costs more
-    than the rest of a page. Options and option groups as forms.Select makes them."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            drawn = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
-            )
-            parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, drawn) if group_name else drawn
-            )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            format_html_join("", "{}", ((part,) for part in parts)),
-        )

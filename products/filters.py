@@ -43,14 +43,22 @@ class ProductFilter(django_filters.FilterSet):
         empty_label=_("Semua desa/kelurahan"),
         widget=SearchSelect(source=reverse_lazy("products:village_picker")),
     )
+    # The plain selects drawn lean too (core.widgets.LeanSelect): no template include per option.
     category = django_filters.ModelChoiceFilter(
-        label=_("Kategori"), queryset=Category.objects.all(), empty_label=_("Semua kategori")
+        label=_("Kategori"),
+        queryset=Category.objects.all(),
+        empty_label=_("Semua kategori"),
+        widget=LeanSelect,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Product.Status.choices, empty_label=_("Semua status")
+        label=_("Status"), choices=Product.Status.choices, empty_label=_("Semua status"), widget=LeanSelect
     )
     legality = django_filters.ChoiceFilter(
-        label=_("Legalitas"), choices=LEGALITY_CHOICES, method="filter_legality", empty_label=_("Semua")
+        label=_("Legalitas"),
+        choices=LEGALITY_CHOICES,
+        method="filter_legality",
+        empty_label=_("Semua"),
+        widget=LeanSelect,
     )
 
     class Meta:
@@ -89,7 +97,10 @@ class ProducerFilter(django_filters.FilterSet):
         widget=SearchSelect(source=reverse_lazy("products:district_picker")),
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Bentuk usaha"), choices=Producer.Kind.choices, empty_label=_("Semua bentuk usaha")
+        label=_("Bentuk usaha"),
+        choices=Producer.Kind.choices,
+        empty_label=_("Semua bentuk usaha"),
+        widget=LeanSelect,
     )
 
     class Meta:
@@ -122,6 +133,7 @@ class VillageStatusFilter(django_filters.FilterSet):
         choices=VillageStatus.choices,
         field_name="ovop_status",
         empty_label=_("Semua status"),
+        widget=LeanSelect,
     )
 
     class Meta:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django import forms
+from django.http import QueryDict
 
 from core.widgets import MAX_LISTED, SearchSelect, SearchSelectMultiple
 from villages.models import Village
@@ -76,3 +77,28 @@ def test_a_long_multiple_list_shows_every_chosen_row_and_nothing_else():
     assert sorted(option_values(html)) == chosen
     assert html.count(" selected>") == 2
     assert 'data-picker-multiple="true"' in html
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+def test_a_picker_draws_its_select_as_djangos_select_does(multiple):
+    """The picker's select is drawn in Python (core.widgets.LeanSelect, issue 19), not through a template
+    include per option: the markup is Django's own."""
+    choices = [("", "Semua"), ("a", "A & <b>"), ("c", "C")]
+    field, plain, picker = (
+        (forms.MultipleChoiceField, forms.SelectMultiple, SearchSelectMultiple)
+        if multiple
+        else (forms.ChoiceField, forms.Select, SearchSelect)
+    )
+
+    class Both(forms.Form):
+        plain_field = field(choices=choices, required=False, widget=plain)
+        picked_field = field(choices=choices, required=False, widget=picker(source="/cari/"))
+
+    data = QueryDict(mutable=True)
+    for name in ("plain_field", "picked_field"):
+        data.setlist(name, ["a", "c"] if multiple else ["a"])
+    form = Both(data)
+    squeeze = lambda html: re.sub(r">\s+<", "><", html).strip()  # noqa: E731
+    drawn = re.search(r"<select.*</select>", squeeze(str(form["picked_field"])), re.S).group(0)
+    assert drawn.replace("picked_field", "plain_field") == squeeze(str(form["plain_field"]))
+    assert '<option value="a" selected>A &amp; &lt;b&gt;</option>' in drawn
