@@ -52,6 +52,9 @@ from .selectors import flagships_without_recent_visit
 # The situations SQL can tell apart; a village with an approved flagship is "flagship" there, and
 # becomes thriving or needs_help once its signals are read.
 FLAGSHIP = "flagship"
+# How villages' codes and products' ids are given to prepared queries (core.prepared.in_list).
+_CODE = models.CharField()
+_ID = models.IntegerField()
 
 
 def situation_expression(village: str = "pk") -> models.Case:
@@ -157,20 +160,27 @@ class FlagshipSignals:
 
 
 def flagship_help_signals(
-    villages: models.QuerySet, on: datetime.date | None = None, *, codes: tuple | None = None
+    villages: models.QuerySet, on: datetime.date | None = None, *, codes: list | None = None
 ) -> dict[str, FlagshipSignals]:
     """For every village of `villages` with an approved flagship: its flagship and the reasons it
     needs help. Four queries whatever the number of villages: the flagships (with the latest
     assessment and the open flag), their expired documents, those overdue a mentoring visit
     (assistance.selectors.flagships_without_recent_visit), and their recent outcome figures.
     `codes`: the villages' codes when `villages` is exactly those villages; the four queries are then
-    built and compiled once per set of villages, products and day (core.prepared)."""
+    built and compiled once per number of villages or products and day (core.prepared, the codes and
+    ids given as Params)."""
     on = on or timezone.localdate()
+    keep = codes is not None
 
-    def read(part: str, ids: tuple | None, build) -> list:
-        if ids is None:
+    def read(part: str, count: int, build, values: dict) -> list:
+        if not keep:
             return list(build())
-        return prepared.rows(("assistance.flagship_signals", part, ids, on, needy_rule()), build)
+        return prepared.rows(("assistance.flagship_signals", part, count, on, needy_rule()), build, **values)
+
+    village_values = prepared.in_values("village", codes or ())
+    within = (
+        prepared.in_list("village", len(village_values), _CODE) if keep else villages.order_by().values("pk")
+    )
 
     decline = settings.OVOP_DECLINE_QUARTERS
     silence = settings.OVOP_OUTCOME_SILENCE_QUARTERS
@@ -178,11 +188,11 @@ def flagship_help_signals(
     open_flag = HelpFlag.objects.filter(village=OuterRef("village"), cleared_at__isnull=True)
     flagships = read(
         "flagships",
-        codes,
+        len(village_values),
         lambda: (
             Designation.objects.approved()
             .in_product_village()
-            .filter(village__in=villages.order_by().values("pk"))
+            .filter(**{"village__code__in" if keep else "village__in": within})
             .annotate(
                 last_assessed_on=Subquery(latest_assessment.values("assessed_on")[:1]),
                 flag_reason=Subquery(open_flag.values("reason")[:1]),
@@ -198,6 +208,7 @@ def flagship_help_signals(
                 "flag_reason",
             )
         ),
+        village_values,
     )
     signals: dict[str, FlagshipSignals] = {}
     village_of: dict[int, str] = {}
@@ -220,20 +231,25 @@ def flagship_help_signals(
     if not flagships:
         return signals
     product_ids = [row["product_id"] for row in flagships]
-    ids = tuple(product_ids) if codes is not None else None
-    products = Product.objects.filter(pk__in=product_ids)
+    product_values = prepared.in_values("product", product_ids)
+    count = len(product_ids)
+
+    def products() -> models.QuerySet:
+        chosen = prepared.in_list("product", count, _ID) if keep else product_ids
+        return Product.objects.filter(pk__in=chosen)
 
     # Expired documents, unless a valid one of the same kind replaced them.
     renewed = LegalityDocument.objects.valid(on).filter(product=OuterRef("product"), kind=OuterRef("kind"))
     expired = read(
         "expired",
-        ids,
+        count,
         lambda: (
-            LegalityDocument.objects.filter(expired_q(on), product__in=products.values("pk"))
+            LegalityDocument.objects.filter(expired_q(on), product__in=products().values("pk"))
             .exclude(Exists(renewed))
             .order_by("expires_on", "pk")
             .values_list("product_id", "kind", "expires_on")
         ),
+        product_values,
     )
     kinds = dict(LegalityDocument.Kind.choices)
     for product_id, kind, expires_on in expired:
@@ -243,8 +259,9 @@ def flagship_help_signals(
 
     for product in read(
         "unvisited",
-        ids,
-        lambda: flagships_without_recent_visit(products, settings.OVOP_MENTORING_DAYS, on=on),
+        count,
+        lambda: flagships_without_recent_visit(products(), settings.OVOP_MENTORING_DAYS, on=on),
+        product_values,
     ):
         last = getattr(product, "last_visit", None)
         signals[village_of[product.pk]].reasons.append(
@@ -260,13 +277,14 @@ def flagship_help_signals(
     figures: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for product_id, year, quarter, turnover, volume in read(
         "outcomes",
-        ids,
+        count,
         lambda: (
-            OutcomeRecord.objects.filter(product__in=products.values("pk"))
+            OutcomeRecord.objects.filter(product__in=products().values("pk"))
             .filter(Q(year__gt=first // 4) | Q(year=first // 4, quarter__gte=first % 4 + 1))
             .order_by("product_id", "year", "quarter")
             .values_list("product_id", "year", "quarter", "turnover", "production_volume")
         ),
+        product_values,
     ):
         figures[product_id].append((_quarter_index(year, quarter), turnover, volume))
     for product_id, village_id in village_of.items():
@@ -532,7 +550,7 @@ class AreaSituations:
         if codes:
             self.signals.update(
                 flagship_help_signals(
-                    Village.objects.filter(pk__in=codes), self.on, codes=tuple(codes) if self.key else None
+                    Village.objects.filter(pk__in=codes), self.on, codes=codes if self.key else None
                 )
             )
 
@@ -610,19 +628,25 @@ class AreaSituations:
         received: dict[str, list[Delivery]] = defaultdict(list)
         if with_deliveries and villages:
             codes = [v.pk for v in villages]
+            keep = self.key is not None
 
             def deliveries() -> models.QuerySet:
+                within = prepared.in_list("village", len(codes), _CODE) if keep else codes
                 return (
-                    Delivery.objects.filter(village__in=codes)
+                    Delivery.objects.filter(**{"village__code__in" if keep else "village__in": within})
                     .exclude(status=Delivery.Status.CANCELLED)
                     .select_related("programme", "product")
                     .order_by("-delivered_on", "-pk")
                 )
 
             rows = (
-                deliveries()
-                if self.key is None
-                else prepared.rows(self.prepared_key("received", tuple(codes)), deliveries)
+                prepared.rows(
+                    self.prepared_key("received", len(codes)),
+                    deliveries,
+                    **prepared.in_values("village", codes),
+                )
+                if keep
+                else deliveries()
             )
             for delivery in rows:
                 received[delivery.village_id].append(delivery)

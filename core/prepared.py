@@ -23,20 +23,22 @@ Hand-written on purpose: Django has no prepared-query cache, and cachalot-style 
 which is what the figures cache (core.caching.cached_figures) already does with its own invalidation.
 """
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Expression, Field, QuerySet, prefetch_related_objects
 from django.db.models.sql.constants import SINGLE
 from django.utils import timezone, translation
 
 # Compiled queries kept per connection; the oldest is dropped past this (a national deployment has a
-# scope per official, and a day in each key).
-LIMIT = 512
+# scope per official, and a day in each key). An entry holds a built queryset and its compiler: 10 to
+# 130 KB (a situation count's SQL with its 90 parameters is the largest), so 256 cost at most ~30 MB.
+LIMIT = 256
 
 
 class PreparedQueryMismatch(AssertionError):
@@ -99,6 +101,23 @@ def _full_key(key: tuple) -> tuple:
     )
 
 
+def _usable(connection) -> bool:
+    """Whether the connection may keep compiled queries: one thread's only. A connection shared
+    between threads (the test server's) would let one thread's run bind or capture another's."""
+    return not connection.allow_thread_sharing
+
+
+def in_list(name: str, count: int, field: Field) -> list[Param]:
+    """`count` Params for an IN list (`name0`, `name1`, ...): with in_values, a list of any values of
+    that length in one compiled query."""
+    return [Param(f"{name}{n}", field) for n in range(count)]
+
+
+def in_values(name: str, values) -> dict:
+    """The values of in_list's Params."""
+    return {f"{name}{n}": value for n, value in enumerate(values)}
+
+
 def _store(connection) -> OrderedDict:
     store = getattr(connection, "_ovop_prepared", None)
     if store is None:
@@ -117,7 +136,7 @@ def _checking() -> bool:
 
 
 def _check(key: tuple, kept: tuple, fresh: tuple) -> None:
-    if kept != (fresh[0], tuple(fresh[1])):
+    if kept != fresh:
         raise PreparedQueryMismatch(
             f"The prepared query {key[0]!r} was reused with other SQL or parameters: its key {key!r} "
             "misses an input of the query."
@@ -131,10 +150,29 @@ def _compile(compiler) -> tuple[str, tuple]:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return "", ()
+    for param in params:
+        # A relation's IN list prepares each value as its target field's (CharField: str(value)),
+        # expressions included: a Param there would run as its own text.
+        if isinstance(param, str) and f"{Param.__module__}.Param object" in param:
+            raise ImproperlyConfigured(
+                "A Param was turned into text by a lookup on a relation (`village__in=[Param(...)]`): "
+                "filter on the related field itself (`village__code__in=`)."
+            )
     return sql, tuple(params)
 
 
 # --- rows -------------------------------------------------------------------------------------------
+
+
+def _shape(queryset: QuerySet, compiler) -> tuple:
+    """What a kept queryset answers: its SQL and parameters, and how its rows are made (instances,
+    dicts or tuples of which fields, what is prefetched)."""
+    return (
+        *_compile(compiler),
+        queryset._iterable_class,
+        queryset._fields,
+        tuple(getattr(lookup, "prefetch_to", lookup) for lookup in queryset._prefetch_related_lookups),
+    )
 
 
 class _Rows:
@@ -143,18 +181,21 @@ class _Rows:
     def __init__(self, queryset: QuerySet):
         self.queryset = queryset
         compiler = queryset.query.get_compiler(using=queryset.db)
-        self.compiled = _compile(compiler)
+        self.compiled = _shape(queryset, compiler)
         self.compiler = compiler
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
 
     def run(self, values: dict) -> list:
-        sql, params = self.compiled
+        sql, params = self.compiled[:2]
         if not sql:  # as Django answers an empty IN list: no rows, no query
             return []
         bound = (sql, _bind(params, values, self.compiler.connection))
         self.compiler.as_sql = lambda *args, **kwargs: bound
         queryset = self.queryset
-        results = list(queryset._iterable_class(queryset))
+        try:
+            results = list(queryset._iterable_class(queryset))
+        finally:
+            del self.compiler.as_sql  # the values are not kept past the run
         if queryset._prefetch_related_lookups and results:
             prefetch_related_objects(results, *queryset._prefetch_related_lookups)
         return results
@@ -165,17 +206,18 @@ def rows(key: tuple[Hashable, ...], build: Callable[[], QuerySet], **values) -> 
     a list; built and compiled on the first call with this key on this connection, run again after.
     `values`: the values of the query's Params."""
     full = _full_key(key)
-    store = _store(connections[DEFAULT_DB_ALIAS])
-    entry = store.get(full)
+    connection = connections[DEFAULT_DB_ALIAS]
+    store = _store(connection)
+    entry = store.get(full) if _usable(connection) else None
     if entry is not None:
         store.move_to_end(full)
         if _checking():
             fresh = build()
-            _check(full, entry.compiled, _compile(fresh.query.get_compiler(using=fresh.db)))
+            _check(full, entry.compiled, _shape(fresh, fresh.query.get_compiler(using=fresh.db)))
         return entry.run(values)
     queryset = build()
     entry = _Rows(queryset)
-    if queryset.db == DEFAULT_DB_ALIAS:  # (the one database here; another's would not be kept)
+    if queryset.db == DEFAULT_DB_ALIAS and _usable(connection):  # (another database's: not kept)
         _keep(store, full, entry)
     return entry.run(values)
 
@@ -188,28 +230,40 @@ class _Stop(Exception):  # noqa: N818 (not an error: ends the aggregate once its
 
 
 @contextmanager
-def _compiling(connection, made: list, compiled: list):
-    """While the block runs, the first compiler the connection makes and runs notes its SQL instead of
-    running it (_Stop ends the block): an aggregate's outer query, compiled as Django compiles it."""
-    original = connection.ops.compiler
+def _compiling(connection, wanted: set, compiled: list):
+    """While the block runs, the aggregate's outer compiler (made in this thread, selecting exactly
+    the aggregates `wanted`) notes its SQL instead of running it (_Stop ends the block); every other
+    compiler (a subquery's, a lookup Django makes meanwhile) runs as usual."""
+    ops = connection.ops
+    own = vars(ops).get("compiler")  # an instance-level replacement already there, kept
+    original = ops.compiler
+    thread = threading.get_ident()
 
     def compiler(name: str):
         cls = original(name)
 
         def make(*args, **kwargs):
-            made.append(cls(*args, **kwargs))
-            made[-1].execute_sql = lambda *a, compiler=made[-1], **k: _stop(compiler, compiled)
-            return made[-1]
+            made = cls(*args, **kwargs)
+            if (
+                not compiled
+                and threading.get_ident() == thread
+                and set(made.query.annotation_select) == wanted
+            ):
+                made.execute_sql = lambda *a, **k: _stop(made, compiled)
+            return made
 
         return make
 
-    connection.ops.compiler = compiler
+    ops.compiler = compiler
     try:
         yield
     except _Stop:
         pass
     finally:
-        del connection.ops.compiler
+        if own is None:
+            del ops.compiler
+        else:
+            ops.compiler = own
 
 
 def _stop(compiler, compiled: list):
@@ -246,9 +300,8 @@ class _Aggregate:
 def _compiled_aggregate(queryset: QuerySet, aggregates: dict) -> _Aggregate | None:
     """The aggregate's outer compiler and SQL, compiled as QuerySet.aggregate would, not run (the
     queryset is built before: only the aggregate's own compilers are made here)."""
-    made: list = []
     compiled: list = []
-    with _compiling(connections[DEFAULT_DB_ALIAS], made, compiled):
+    with _compiling(connections[DEFAULT_DB_ALIAS], set(aggregates), compiled):
         queryset.aggregate(**aggregates)
     if not compiled:  # answered without a query of its own: nothing to keep
         return None
@@ -262,7 +315,10 @@ def aggregate(
     """`build().aggregate(**aggregates)`, built and compiled once per key and connection. `values`: the
     values of the query's Params."""
     full = _full_key(key)
-    store = _store(connections[DEFAULT_DB_ALIAS])
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not _usable(connection):
+        return build().aggregate(**aggregates)
+    store = _store(connection)
     entry = store.get(full)
     if entry is not None:
         store.move_to_end(full)

@@ -4,6 +4,7 @@ and a key that misses one of the query's inputs is caught (issue 19)."""
 import datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 from django.db.models import Count, Max, Sum
 from django.test.utils import CaptureQueriesContext
@@ -171,3 +172,62 @@ def test_params_convert_their_values_as_the_field_does(settings, fresh_store):
         datetime.date(2027, 1, 31),
         datetime.date(2027, 3, 1),
     ]
+
+
+def test_a_param_in_a_relations_in_list_is_refused_not_run_as_text(settings, fresh_store):
+    """A relation's IN list prepares its values as the target field's (a code's str(value)): a Param
+    there would run as its own text and find nothing. The related field's own lookup works."""
+    product = ProductFactory()
+    code = models.CharField()
+    with pytest.raises(ImproperlyConfigured, match="village__code__in"):
+        prepared.rows(
+            ("test.relation-in",),
+            lambda: Product.objects.filter(village__in=prepared.in_list("village", 1, code)),
+            **prepared.in_values("village", [product.village_id]),
+        )
+    found = prepared.rows(
+        ("test.relation-code-in",),
+        lambda: Product.objects.filter(village__code__in=prepared.in_list("village", 1, code)),
+        **prepared.in_values("village", [product.village_id]),
+    )
+    assert found == [product]
+
+
+def test_a_connection_shared_between_threads_keeps_nothing(settings, fresh_store):
+    """The test server's threads share one connection: a kept compiler would let one thread bind or
+    capture another's query, so nothing is kept there and every call is the ORM's own."""
+    settings.OVOP_PREPARED_CHECK = False
+    ProductFactory(name="Berbagi Satu")
+    connection.inc_thread_sharing()
+    try:
+        build = Builds(lambda: Product.objects.filter(name__startswith="Berbagi"))
+        assert prepared.count(("test.shared-count",), build) == 1
+        assert [p.name for p in prepared.rows(("test.shared-rows",), build)] == ["Berbagi Satu"]
+        assert prepared.count(("test.shared-count",), build) == 1
+        assert build.calls == 3
+        assert not connection.__dict__.get("_ovop_prepared")
+    finally:
+        connection.dec_thread_sharing()
+
+
+def test_counting_leaves_the_connections_compilers_as_they_were(settings, fresh_store):
+    """An aggregate's compiler is noted through the connection's compiler factory, replaced for the
+    call only: a replacement already there (an instrument's, a test's) is put back, not dropped."""
+    settings.OVOP_PREPARED_CHECK = False
+    made = []
+    original = connection.ops.compiler
+
+    def counting(name):
+        made.append(name)
+        return original(name)
+
+    connection.ops.compiler = counting
+    try:
+        assert (
+            prepared.count(("test.own-factory",), lambda: Category.objects.all()) == Category.objects.count()
+        )
+        assert vars(connection.ops)["compiler"] is counting
+        assert "SQLAggregateCompiler" in made or "SQLCompiler" in made
+    finally:
+        del connection.ops.compiler
+    assert "compiler" not in vars(connection.ops)
