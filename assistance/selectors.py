@@ -154,7 +154,7 @@ def public_assistance_summary(product: Product) -> list[dict]:
         ("assistance.public_summary",),
         lambda: (
             Delivery.objects.filter(
-                product=Param("product", models.IntegerField()), status=Delivery.Status.DELIVERED
+                product=Param("product", prepared.INTEGER), status=Delivery.Status.DELIVERED
             )
             .values("programme__kind", "programme__fiscal_year")
             .annotate(total=Sum("value"))

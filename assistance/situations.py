@@ -52,9 +52,6 @@ from .selectors import flagships_without_recent_visit
 # The situations SQL can tell apart; a village with an approved flagship is "flagship" there, and
 # becomes thriving or needs_help once its signals are read.
 FLAGSHIP = "flagship"
-# How villages' codes and products' ids are given to prepared queries (core.prepared.in_list).
-_CODE = models.CharField()
-_ID = models.IntegerField()
 
 
 def situation_expression(village: str = "pk") -> models.Case:
@@ -179,7 +176,9 @@ def flagship_help_signals(
 
     village_values = prepared.in_values("village", codes or ())
     within = (
-        prepared.in_list("village", len(village_values), _CODE) if keep else villages.order_by().values("pk")
+        prepared.in_list("village", len(village_values), prepared.TEXT)
+        if keep
+        else villages.order_by().values("pk")
     )
 
     decline = settings.OVOP_DECLINE_QUARTERS
@@ -235,7 +234,7 @@ def flagship_help_signals(
     count = len(product_ids)
 
     def products() -> models.QuerySet:
-        chosen = prepared.in_list("product", count, _ID) if keep else product_ids
+        chosen = prepared.in_list("product", count, prepared.INTEGER) if keep else product_ids
         return Product.objects.filter(pk__in=chosen)
 
     # Expired documents, unless a valid one of the same kind replaced them.
@@ -631,7 +630,7 @@ class AreaSituations:
             keep = self.key is not None
 
             def deliveries() -> models.QuerySet:
-                within = prepared.in_list("village", len(codes), _CODE) if keep else codes
+                within = prepared.in_list("village", len(codes), prepared.TEXT) if keep else codes
                 return (
                     Delivery.objects.filter(**{"village__code__in" if keep else "village__in": within})
                     .exclude(status=Delivery.Status.CANCELLED)

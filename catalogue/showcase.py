@@ -4,18 +4,17 @@ A regency chooses them on each render. A province or the whole country chooses t
 summaries are counted (officials.summary keeps the chosen ids on its state): ordering every flagship
 of the country by its stars and year took longer than the rest of the page."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import prepared
-from core.prepared import Param
+from core.prepared import INTEGER, TEXT, Param
 from products.models import Category, Designation, Product
 from villages.models import service_area
 
 FEATURED_COUNT = 6
 NEWEST_COUNT = 6
-_ID = IntegerField()
 
 
 def cards(pks: list[int]) -> list[Product]:
@@ -24,8 +23,19 @@ def cards(pks: list[int]) -> list[Product]:
     count = len(pks)
     return prepared.rows(
         ("catalogue.cards", count, timezone.localdate()),
-        lambda: Product.objects.for_catalogue().filter(pk__in=[Param(f"pk{n}", _ID) for n in range(count)]),
-        **{f"pk{n}": pk for n, pk in enumerate(pks)},
+        lambda: Product.objects.for_catalogue().filter(pk__in=prepared.in_list("pk", count, INTEGER)),
+        **prepared.in_values("pk", pks),
+    )
+
+
+def village_products() -> QuerySet:
+    """The public products of the village given as the Param "village" (core.prepared), flagship
+    first: the village page lists them, a product page shows its neighbours."""
+    return (
+        Product.objects.public()
+        .for_catalogue()
+        .filter(village=Param("village", TEXT))
+        .order_by(F("is_flagship").desc(), "name")
     )
 
 

@@ -10,7 +10,7 @@ from itertools import groupby
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Avg, CharField, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value
+from django.db.models import Avg, Count, Exists, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Floor
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -27,7 +27,7 @@ from core import prepared
 from core.caching import cache_public_page
 from core.links import CODE, SLUG, path_for_each
 from core.pagination import paginate, search_query
-from core.prepared import Param
+from core.prepared import TEXT, Param
 from officials import summary
 from products.models import (
     Designation,
@@ -44,9 +44,6 @@ AREA_ROWS_PER_PAGE = 50
 MAP_PLACES_LIMIT = 1000  # markers and list entries on a regency's map page
 MAP_LIST_LIMIT = 100  # list entries on a larger area's map page (its markers come from map_points)
 MAP_POINTS_LIMIT = 200  # places map_points sends one by one; more are sent as clusters
-
-# The field a region's code is given as to a prepared query (core.prepared.Param).
-CODE_FIELD = CharField()
 
 
 @require_safe
@@ -68,12 +65,14 @@ def home(request: HttpRequest) -> HttpResponse:
     # Each list built and compiled once per day and choice (core.prepared); a province's or the
     # country's choice (ids kept on the summaries' state) is part of the key.
     today = timezone.localdate()
-    ids = {name: None if ids is None else tuple(ids) for name, ids in chosen.items() if name != "categories"}
+    featured_ids, newest_ids = (
+        None if chosen[name] is None else tuple(chosen[name]) for name in ("featured", "newest")
+    )
     featured = prepared.rows(
-        ("catalogue.home_featured", today, ids["featured"]), lambda: showcase.featured(chosen["featured"])
+        ("catalogue.home_featured", today, featured_ids), lambda: showcase.featured(chosen["featured"])
     )
     newest = prepared.rows(
-        ("catalogue.home_newest", today, ids["newest"]), lambda: showcase.newest(chosen["newest"])
+        ("catalogue.home_newest", today, newest_ids), lambda: showcase.newest(chosen["newest"])
     )
     stories = prepared.rows(
         ("catalogue.home_stories", today),
@@ -107,9 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def district_detail(request: HttpRequest, code: str) -> HttpResponse:
     found = prepared.rows(
         ("catalogue.district",),
-        lambda: (
-            District.objects.in_service_area().with_village_counts().filter(code=Param("code", CODE_FIELD))
-        ),
+        lambda: District.objects.in_service_area().with_village_counts().filter(code=Param("code", TEXT)),
         code=code,
     )
     if not found:
@@ -127,7 +124,7 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     flagship_count = prepared.count(
         ("catalogue.district_flagships",),
-        lambda: public_flagships().filter(village__district=Param("district", CODE_FIELD)),
+        lambda: public_flagships().filter(village__district=Param("district", TEXT)),
         district=district.code,
     )
     context = {
@@ -145,7 +142,7 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     found = prepared.rows(
         ("catalogue.village",),
-        lambda: Village.objects.in_service_area().for_detail().filter(code=Param("code", CODE_FIELD)),
+        lambda: Village.objects.in_service_area().for_detail().filter(code=Param("code", TEXT)),
         code=code,
     )
     if not found:
@@ -153,13 +150,7 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     village = found[0]
     products = prepared.rows(
         ("catalogue.village_products", timezone.localdate()),
-        lambda: (
-            Product.objects.public()
-            .for_catalogue()
-            .filter(village=Param("village", CODE_FIELD))
-            .prefetch_related("producers")
-            .order_by(F("is_flagship").desc(), "name")
-        ),
+        lambda: showcase.village_products().prefetch_related("producers"),
         village=village.code,
     )
     flagship = products[0] if products and products[0].is_flagship else None

@@ -4,7 +4,7 @@ import io
 from urllib.parse import quote, urlencode
 
 import segno
-from django.db.models import CharField, F, IntegerField, Q
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from assistance.selectors import public_assistance_summary, public_success_story
 from core import prepared
 from core.caching import cache_public_page
 from core.links import public_url
-from core.prepared import Param
+from core.prepared import INTEGER, TEXT, Param
 from products.models import (
     ASSESSMENT_VALID_MONTHS,
     LegalityDocument,
@@ -33,10 +33,7 @@ from products.models import (
     with_producer_nibs,
 )
 
-# How a product's id, its slug and its village's code are given to a prepared query
-# (core.prepared.Param): the product page's queries are built and compiled once for every product.
-ID_FIELD = IntegerField()
-TEXT_FIELD = CharField()
+from . import showcase
 
 
 def _public_product(slug: str) -> Product:
@@ -48,7 +45,7 @@ def _public_product(slug: str) -> Product:
             .for_catalogue()
             .prefetch_related(None)
             .select_related("village__district__regency")
-            .filter(slug=Param("slug", TEXT_FIELD))
+            .filter(slug=Param("slug", TEXT))
         ),
         slug=slug,
     )
@@ -59,16 +56,16 @@ def _public_product(slug: str) -> Product:
 
 def _of_product(product: Product, name: str, build) -> list:
     """The rows `build()` gives for the product (its Param "product"), each knowing its product as the
-    related manager's rows do."""
+    related manager's rows do. The product page's queries are built and compiled once for every
+    product (core.prepared)."""
     rows = prepared.rows((f"catalogue.product_{name}",), build, product=product.pk)
     for row in rows:
-        if hasattr(row, "product_id"):
-            row.product = product
+        row.product = product
     return rows
 
 
 def _product_param() -> Param:
-    return Param("product", ID_FIELD)
+    return Param("product", INTEGER)
 
 
 def whatsapp_link(number: str, text: str) -> str:
@@ -281,13 +278,7 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
     image = request.build_absolute_uri(cover.large.url) if cover else None
     others = prepared.rows(
         ("catalogue.product_others", timezone.localdate()),
-        lambda: (
-            Product.objects.public()
-            .for_catalogue()
-            .filter(village=Param("village", TEXT_FIELD))
-            .exclude(pk=_product_param())
-            .order_by(F("is_flagship").desc(), "name")[:4]
-        ),
+        lambda: showcase.village_products().exclude(pk=_product_param())[:4],
         village=village.pk,
         product=product.pk,
     )

@@ -31,7 +31,15 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, Expression, Field, QuerySet, prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Count,
+    Expression,
+    Field,
+    IntegerField,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.sql.constants import SINGLE
 from django.utils import timezone, translation
 
@@ -64,6 +72,11 @@ class _Slot:
         return f"Param({self.name!r})"
 
 
+# The fields Params are usually given as: a text (a code, a slug) and a whole number (an id).
+TEXT = CharField()
+INTEGER = IntegerField()
+
+
 class Param(Expression):
     """A value given when the prepared query runs (`rows(key, build, name=value)`), compiled as one
     placeholder; `output_field` converts it for the database."""
@@ -80,9 +93,8 @@ class Param(Expression):
 
 
 def _bind(params: tuple, values: dict, connection) -> tuple:
-    """The parameters with each Param's slot replaced by its value, converted by its field."""
-    if not values:
-        return params
+    """The parameters with each Param's slot replaced by its value, converted by its field (a value
+    not given: KeyError naming the Param)."""
     return tuple(
         param.field.get_db_prep_value(values[param.name], connection, prepared=False)
         if isinstance(param, _Slot)
@@ -316,10 +328,9 @@ def aggregate(
     values of the query's Params."""
     full = _full_key(key)
     connection = connections[DEFAULT_DB_ALIAS]
-    if not _usable(connection):
-        return build().aggregate(**aggregates)
+    usable = _usable(connection)  # a thread-shared connection compiles (its Params bound) but keeps nothing
     store = _store(connection)
-    entry = store.get(full)
+    entry = store.get(full) if usable else None
     if entry is not None:
         store.move_to_end(full)
         if _checking():
@@ -327,9 +338,10 @@ def aggregate(
             _check(full, entry.compiled, fresh.compiled if fresh else ("", ()))
         return entry.run(values or {})
     entry = _compiled_aggregate(build(), aggregates)
-    if entry is None:
+    if entry is None:  # Django answered without a query of its own: nothing to keep or bind
         return build().aggregate(**aggregates)
-    _keep(store, full, entry)
+    if usable:
+        _keep(store, full, entry)
     return entry.run(values or {})
 
 

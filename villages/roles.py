@@ -8,7 +8,6 @@ cached on the user object, so a request asks the database at most once for each.
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import IntegerField
 
 from core import prepared
 from core.prepared import Param
@@ -42,7 +41,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
     if cached is not None:
         return cached
     # The user's groups and areas by queries built and compiled once for every user (core.prepared).
-    user_id = Param("user", IntegerField())
+    user_id = Param("user", prepared.INTEGER)
     groups = set(
         prepared.rows(
             ("villages.role_groups",),

@@ -708,3 +708,16 @@ def test_the_product_page_groups_the_monthly_capacity_as_indonesian_numbers(clie
 
     product = Products(monthly_capacity=2500, capacity_unit="buah")
     assert "2.500 buah" in client.get(product.get_public_url()).content.decode()
+
+
+def test_an_unknown_or_malformed_place_is_not_found(client):
+    """The village and kecamatan pages read their place by a prepared query (core.prepared): a code
+    that names nothing, another area's, or an overlong one is a 404, not an error."""
+    for name, code in (
+        ("catalogue:village_detail", "36.04.99.9999"),
+        ("catalogue:village_detail", "92.01.10.2001"),
+        ("catalogue:village_detail", "x" * 300),
+        ("catalogue:district_detail", "36.04.99"),
+        ("catalogue:district_detail", "kecamatan'; drop"),
+    ):
+        assert client.get(reverse(name, args=[code])).status_code == 404, code

@@ -231,3 +231,25 @@ def test_counting_leaves_the_connections_compilers_as_they_were(settings, fresh_
     finally:
         del connection.ops.compiler
     assert "compiler" not in vars(connection.ops)
+
+
+def test_params_are_bound_on_a_shared_connection_too_and_a_missing_value_is_named(settings, fresh_store):
+    """On the test server's shared connection nothing is kept, but a query with Params is still
+    compiled and run with its values (the ORM alone would send the placeholders to the database); a
+    value not given fails on its name, not in the database."""
+    settings.OVOP_PREPARED_CHECK = False
+    product = ProductFactory(name="Berbagi Param")
+    build = lambda: Product.objects.filter(pk=prepared.Param("pk", prepared.INTEGER))  # noqa: E731
+    connection.inc_thread_sharing()
+    try:
+        assert prepared.count(("test.shared-param-count",), build, pk=product.pk) == 1
+        assert prepared.aggregate(
+            ("test.shared-param-max",), build, values={"pk": product.pk}, top=Max("pk")
+        ) == {"top": product.pk}
+        assert [p.name for p in prepared.rows(("test.shared-param-rows",), build, pk=product.pk)] == [
+            "Berbagi Param"
+        ]
+    finally:
+        connection.dec_thread_sharing()
+    with pytest.raises(KeyError, match="'pk'"):
+        prepared.rows(("test.missing-value",), build)
